@@ -1,0 +1,61 @@
+package dev.latchkey.api.spi;
+
+import dev.latchkey.api.AuthException;
+import java.time.Clock;
+
+/** What the engine offers a provider while it starts and runs. Thread-safe. */
+public interface ProviderContext {
+
+    /**
+     * The app's id.
+     *
+     * @return the id
+     */
+    String appId();
+
+    /**
+     * The type of the provider being started.
+     *
+     * @return the provider type
+     */
+    String providerType();
+
+    /**
+     * Binds the provider's section of the configuration (less {@code "enabled"}) to a settings
+     * class, usually a record whose canonical constructor checks values and fills defaults.
+     * Durations are ISO-8601 strings ({@code "PT30M"}). A key the class does not have, a value
+     * of the wrong type, or an {@link IllegalArgumentException} from the constructor fails with
+     * {@link dev.latchkey.api.ErrorCode#CONFIGURATION}, naming the provider and the setting.
+     *
+     * @param type the settings class
+     * @param <T> the settings type
+     * @return the bound settings
+     * @throws AuthException {@link dev.latchkey.api.ErrorCode#CONFIGURATION}
+     */
+    <T> T settings(Class<T> type);
+
+    /**
+     * The clock every time-dependent decision must use, so tests can move time.
+     *
+     * @return the engine's clock
+     */
+    Clock clock();
+
+    /**
+     * The provider's own record store, namespaced by provider type, on whatever store the app uses.
+     *
+     * @return the store
+     */
+    ProviderStore store();
+
+    /**
+     * A shared service: {@code okhttp3.OkHttpClient} (the one HTTP client, with sane timeouts),
+     * {@link java.util.concurrent.ScheduledExecutorService}, {@link java.security.SecureRandom}.
+     *
+     * @param type the service's type
+     * @param <T> the service type
+     * @return the service
+     * @throws AuthException {@link dev.latchkey.api.ErrorCode#CONFIGURATION} when the engine has no such service
+     */
+    <T> T service(Class<T> type);
+}

@@ -1,0 +1,177 @@
+package dev.latchkey.core;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import dev.latchkey.api.AuthApp;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.AuthService;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.spi.CredentialProvider;
+import dev.latchkey.core.client.DefaultAuthApp;
+import dev.latchkey.core.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.function.Function;
+
+/**
+ * Where an application starts.
+ *
+ * <pre>{@code
+ * AuthApp app = Latchkey.app("my-app").config(Path.of("latchkey.json")).build();
+ * User user = app.logIn(Credentials.anonymous());
+ *
+ * AuthService engine = Latchkey.service("my-app").config(Path.of("latchkey.json")).build();
+ * }</pre>
+ */
+public final class Latchkey {
+    private Latchkey() {
+    }
+
+    /**
+     * Starts building a client app with its own in-process engine.
+     *
+     * @param appId the app's id
+     * @return a builder
+     */
+    public static Builder<AuthApp> app(String appId) {
+        return new Builder<>(appId, injector -> injector.getInstance(AuthApp.class));
+    }
+
+    /**
+     * Starts building an engine, for code that serves many users.
+     *
+     * @param appId the app's id
+     * @return a builder
+     */
+    public static Builder<AuthService> service(String appId) {
+        return new Builder<>(appId, injector -> injector.getInstance(AuthService.class));
+    }
+
+    /**
+     * A client app over an engine that already runs: another device of the same app. Closing
+     * the app leaves the engine running.
+     *
+     * @param service the engine
+     * @param clock the clock that decides when tokens are stale
+     * @return the app
+     */
+    public static AuthApp client(AuthService service, Clock clock) {
+        if (service == null || clock == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "a client needs a service and a clock");
+        }
+        return new DefaultAuthApp(service, false, clock);
+    }
+
+    /**
+     * Builds an app or an engine. Not thread-safe.
+     *
+     * @param <T> what it builds
+     */
+    public static final class Builder<T> {
+        private final LatchkeyOptions.Builder options;
+        private final Function<Injector, T> product;
+
+        private Builder(String appId, Function<Injector, T> product) {
+            this.options = LatchkeyOptions.builder(appId);
+            this.product = product;
+        }
+
+        /**
+         * Reads the configuration from a JSON file.
+         *
+         * @param file the file
+         * @return this builder
+         */
+        public Builder<T> config(Path file) {
+            options.config(file);
+            return this;
+        }
+
+        /**
+         * Takes the configuration as JSON text.
+         *
+         * @param json the configuration
+         * @return this builder
+         */
+        public Builder<T> config(String json) {
+            options.config(json);
+            return this;
+        }
+
+        /**
+         * Sets the data directory (embedded store and session cache).
+         *
+         * @param directory the directory
+         * @return this builder
+         */
+        public Builder<T> dataDirectory(Path directory) {
+            options.dataDirectory(directory);
+            return this;
+        }
+
+        /**
+         * Sets the clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder<T> clock(Clock clock) {
+            options.clock(clock);
+            return this;
+        }
+
+        /**
+         * Adds a provider built in code; it replaces a discovered provider of its type.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder<T> provider(CredentialProvider provider) {
+            options.provider(provider);
+            return this;
+        }
+
+        /**
+         * Uses a specific store.
+         *
+         * @param store the store
+         * @return this builder
+         */
+        public Builder<T> store(Store store) {
+            options.store(store);
+            return this;
+        }
+
+        /**
+         * Builds and starts it: providers start, signing keys are loaded or made.
+         *
+         * @return the app or engine
+         * @throws AuthException {@link ErrorCode#CONFIGURATION} when the configuration, a provider
+         *     or the store refuses to start
+         */
+        public T build() {
+            try {
+                return product.apply(Guice.createInjector(new LatchkeyModule(options.build())));
+            } catch (ProvisionException e) {
+                throw unwrap(e.getErrorMessages(), e);
+            } catch (CreationException e) {
+                throw unwrap(e.getErrorMessages(), e);
+            }
+        }
+
+        /** Guice wraps what a constructor throws; the application should see our error, not Guice's. */
+        private static RuntimeException unwrap(Iterable<Message> messages, RuntimeException guiceError) {
+            for (Message m : messages) {
+                for (Throwable t = m.getCause(); t != null; t = t.getCause()) {
+                    if (t instanceof AuthException auth) {
+                        return new AuthException(auth.code(), auth.getMessage());
+                    }
+                }
+            }
+            return new AuthException(ErrorCode.INTERNAL, "the engine could not be built: " + guiceError.getClass().getSimpleName());
+        }
+    }
+}

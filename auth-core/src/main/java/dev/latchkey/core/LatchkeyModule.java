@@ -1,0 +1,78 @@
+package dev.latchkey.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import dev.latchkey.api.AuthApp;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.AuthService;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.core.client.DefaultAuthApp;
+import dev.latchkey.core.config.LatchkeyConfig;
+import dev.latchkey.core.config.TokenSettings;
+import dev.latchkey.core.engine.DefaultAuthService;
+import dev.latchkey.core.store.InMemoryStore;
+import dev.latchkey.core.store.Store;
+import jakarta.inject.Singleton;
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * The Guice module for applications that use Guice: install it and inject {@link AuthService}
+ * or {@link AuthApp}. {@link Latchkey}'s builders build the same graph for everyone else.
+ *
+ * <pre>{@code
+ * Injector injector = Guice.createInjector(new LatchkeyModule(
+ *         LatchkeyOptions.builder("my-app").config(Path.of("latchkey.json")).build()));
+ * AuthApp app = injector.getInstance(AuthApp.class);
+ * }</pre>
+ */
+public final class LatchkeyModule extends AbstractModule {
+    private final LatchkeyOptions options;
+
+    /**
+     * A module for an app.
+     *
+     * @param options what to build the engine from
+     */
+    public LatchkeyModule(LatchkeyOptions options) {
+        if (options == null) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "the options must not be null");
+        }
+        this.options = options;
+    }
+
+    @Override
+    protected void configure() {
+        bind(LatchkeyOptions.class).toInstance(options);
+        bind(LatchkeyConfig.class).toInstance(options.config());
+        bind(TokenSettings.class).toInstance(options.config().tokens());
+        bind(Clock.class).toInstance(options.clock());
+        bind(AuthService.class).to(DefaultAuthService.class);
+    }
+
+    @Provides
+    @Singleton
+    Store store() {
+        if (options.store() != null) {
+            return options.store();
+        }
+        if (options.config().store().jdbcUrl() != null) {
+            // Refused rather than ignored: users kept in memory would vanish at the next restart.
+            throw new AuthException(ErrorCode.CONFIGURATION, "store.jdbcUrl: JDBC stores (H2, PostgreSQL) are not available"
+                    + " in this version; remove the store section to keep users in memory");
+        }
+        return new InMemoryStore();
+    }
+
+    @Provides
+    @Singleton
+    SecureRandom secureRandom() {
+        return new SecureRandom();
+    }
+
+    @Provides
+    @Singleton
+    AuthApp authApp(AuthService service, Clock clock) {
+        return new DefaultAuthApp(service, true, clock);
+    }
+}

@@ -1,0 +1,147 @@
+package dev.latchkey.core;
+
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.spi.CredentialProvider;
+import dev.latchkey.core.config.ConfigParser;
+import dev.latchkey.core.config.LatchkeyConfig;
+import dev.latchkey.core.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Everything an engine is built from. Made by {@link Latchkey}'s builders, or by
+ * {@link #builder(String)} for {@link LatchkeyModule}.
+ *
+ * @param appId the app's id (1-64 letters, digits, '_', '-' or '.')
+ * @param config the parsed configuration
+ * @param clock the clock for every time-dependent decision
+ * @param dataDirectory where the embedded store and the session cache live
+ * @param providers providers added in code; each replaces a discovered provider of its type
+ * @param store the store to use, or null for the default
+ */
+public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, Path dataDirectory,
+                              List<CredentialProvider> providers, Store store) {
+    private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+    /** Checks the app id and copies the provider list. */
+    public LatchkeyOptions {
+        if (appId == null || !APP_ID.matcher(appId).matches()) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "an app id is 1-64 letters, digits, '_', '-' or '.'");
+        }
+        providers = List.copyOf(providers);
+    }
+
+    /**
+     * Starts options for an app.
+     *
+     * @param appId the app's id
+     * @return a builder with the defaults: no provider enabled, system clock, data in {@code latchkey-data}
+     */
+    public static Builder builder(String appId) {
+        return new Builder(appId);
+    }
+
+    /** Builds {@link LatchkeyOptions}. Not thread-safe. */
+    public static final class Builder {
+        private final String appId;
+        private LatchkeyConfig config = LatchkeyConfig.DEFAULTS;
+        private Clock clock = Clock.systemUTC();
+        private Path dataDirectory = Path.of("latchkey-data");
+        private final List<CredentialProvider> providers = new ArrayList<>();
+        private Store store;
+
+        private Builder(String appId) {
+            this.appId = appId;
+        }
+
+        /**
+         * Reads the configuration from a JSON file.
+         *
+         * @param file the file
+         * @return this builder
+         * @throws AuthException {@link ErrorCode#CONFIGURATION} when the file is missing or invalid
+         */
+        public Builder config(Path file) {
+            this.config = ConfigParser.read(file);
+            return this;
+        }
+
+        /**
+         * Takes the configuration as JSON text.
+         *
+         * @param json the configuration
+         * @return this builder
+         * @throws AuthException {@link ErrorCode#CONFIGURATION} when it is invalid
+         */
+        public Builder config(String json) {
+            this.config = ConfigParser.parse(json);
+            return this;
+        }
+
+        /**
+         * Sets the clock.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = require(clock, "clock");
+            return this;
+        }
+
+        /**
+         * Sets the data directory.
+         *
+         * @param directory the directory
+         * @return this builder
+         */
+        public Builder dataDirectory(Path directory) {
+            this.dataDirectory = require(directory, "data directory");
+            return this;
+        }
+
+        /**
+         * Adds a provider instance, for providers built in code rather than found on the class
+         * path; it replaces a discovered provider of the same type. It still has to be enabled
+         * in the configuration.
+         *
+         * @param provider the provider
+         * @return this builder
+         */
+        public Builder provider(CredentialProvider provider) {
+            this.providers.add(require(provider, "provider"));
+            return this;
+        }
+
+        /**
+         * Uses a specific store instead of the default.
+         *
+         * @param store the store; the engine closes it when it closes
+         * @return this builder
+         */
+        public Builder store(Store store) {
+            this.store = require(store, "store");
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public LatchkeyOptions build() {
+            return new LatchkeyOptions(appId, config, clock, dataDirectory, providers, store);
+        }
+
+        private static <T> T require(T value, String what) {
+            if (value == null) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "the " + what + " must not be null");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,367 @@
+package dev.latchkey.core.client;
+
+import dev.latchkey.api.AuthApp;
+import dev.latchkey.api.AuthChange;
+import dev.latchkey.api.AuthChangeListener;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.AuthService;
+import dev.latchkey.api.Credentials;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.ProviderTypes;
+import dev.latchkey.api.Session;
+import dev.latchkey.api.Subscription;
+import dev.latchkey.api.User;
+import dev.latchkey.api.UserInfo;
+import dev.latchkey.api.UserState;
+import dev.latchkey.core.engine.Async;
+import dev.latchkey.core.engine.DaemonThreads;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+
+/**
+ * The client layer over an {@link AuthService}: the app's users, the current user, and the
+ * events. State changes happen under one lock and queue their events in the same step, so
+ * listeners see changes in the order they happened; calls to the service (which may be slow, or
+ * remote) happen outside the lock.
+ */
+public final class DefaultAuthApp implements AuthApp {
+    private static final System.Logger LOG = System.getLogger(DefaultAuthApp.class.getName());
+    /** An access token this close to expiry is refreshed before use. */
+    static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
+
+    private final AuthService service;
+    private final boolean ownsService;
+    private final Clock clock;
+    private final ExecutorService worker = Executors.newCachedThreadPool(DaemonThreads.named("latchkey-app"));
+    private final EventDispatcher events = new EventDispatcher();
+
+    private final Object lock = new Object();
+    /** Users by id, least recently active first. */
+    private final LinkedHashMap<String, AppUser> users = new LinkedHashMap<>();
+    private AppUser current;
+    private String deviceId;
+
+    /**
+     * Creates an app over a service.
+     *
+     * @param service the engine (in process) or a client of a remote one
+     * @param ownsService whether closing the app closes the service
+     * @param clock the clock that decides when tokens are stale
+     */
+    public DefaultAuthApp(AuthService service, boolean ownsService, Clock clock) {
+        this.service = service;
+        this.ownsService = ownsService;
+        this.clock = clock;
+    }
+
+    @Override
+    public String appId() {
+        return service.appId();
+    }
+
+    @Override
+    public User logIn(Credentials credentials) {
+        if (credentials == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "the credentials must not be null");
+        }
+        if (credentials.providerType().equals(ProviderTypes.ANONYMOUS) && credentials.reuseExisting()) {
+            synchronized (lock) {
+                for (AppUser u : recentFirst()) {
+                    if (u.isLoggedIn() && u.isAnonymous()) {
+                        makeCurrent(u, AuthChange.Cause.LOG_IN);
+                        return u;
+                    }
+                }
+            }
+        }
+        String device;
+        synchronized (lock) {
+            device = deviceId;
+        }
+        Session session = service.logIn(credentials, device);
+        String replacedRefreshToken = null;
+        AppUser user;
+        synchronized (lock) {
+            if (deviceId == null) {
+                deviceId = session.deviceId();
+            }
+            UserSnapshot snapshot = UserSnapshot.loggedIn(session, credentials.providerType());
+            user = users.remove(session.user().id());
+            if (user == null) {
+                user = new AppUser(this, session.user().id(), snapshot);
+            } else {
+                if (user.isLoggedIn()) {
+                    replacedRefreshToken = user.snapshot().refreshToken();
+                }
+                user.snapshot(snapshot);
+            }
+            users.put(user.id(), user);
+            emit(AuthChange.Type.LOGGED_IN, AuthChange.Cause.LOG_IN, user);
+            makeCurrent(user, AuthChange.Cause.LOG_IN);
+        }
+        if (replacedRefreshToken != null) {
+            // The user logged in again: its previous session must not linger on the server.
+            quietly("end the replaced session", replacedRefreshToken, service::logOut);
+        }
+        return user;
+    }
+
+    @Override
+    public CompletableFuture<User> logInAsync(Credentials credentials) {
+        return async(() -> logIn(credentials));
+    }
+
+    @Override
+    public Optional<User> currentUser() {
+        synchronized (lock) {
+            return Optional.ofNullable(current);
+        }
+    }
+
+    @Override
+    public Map<String, User> allUsers() {
+        synchronized (lock) {
+            Map<String, User> snapshot = new LinkedHashMap<>();
+            for (AppUser u : recentFirst()) {
+                snapshot.put(u.id(), u);
+            }
+            return Collections.unmodifiableMap(snapshot);
+        }
+    }
+
+    @Override
+    public void switchUser(User user) {
+        AppUser u = own(user);
+        synchronized (lock) {
+            if (!u.isLoggedIn()) {
+                throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "only a logged-in user can become the current user");
+            }
+            makeCurrent(u, AuthChange.Cause.SWITCH);
+        }
+    }
+
+    @Override
+    public void removeUser(User user) {
+        AppUser u = own(user);
+        String refreshToken;
+        synchronized (lock) {
+            if (u.state() == UserState.REMOVED) {
+                return;
+            }
+            refreshToken = u.snapshot().refreshToken();
+            remove(u, AuthChange.Cause.REMOVE);
+        }
+        if (refreshToken != null) {
+            quietly("log out the removed user", refreshToken, service::logOut);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> removeUserAsync(User user) {
+        return async(() -> {
+            removeUser(user);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteUser(User user) {
+        AppUser u = own(user);
+        // As App Services does with the user's token: only a user with a live session can be deleted.
+        service.verify(u.validAccessToken());
+        service.deleteUser(u.id());
+        synchronized (lock) {
+            if (u.state() != UserState.REMOVED) {
+                remove(u, AuthChange.Cause.DELETE);
+            }
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> deleteUserAsync(User user) {
+        return async(() -> {
+            deleteUser(user);
+            return null;
+        });
+    }
+
+    @Override
+    public Subscription addAuthChangeListener(AuthChangeListener listener) {
+        if (listener == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "the listener must not be null");
+        }
+        return events.addAppListener(listener);
+    }
+
+    @Override
+    public void close() {
+        events.close();
+        worker.shutdown();
+        if (ownsService) {
+            service.close();
+        }
+    }
+
+    // --- called by AppUser ---
+
+    Clock clock() {
+        return clock;
+    }
+
+    AuthService service() {
+        return service;
+    }
+
+    <T> CompletableFuture<T> async(Supplier<T> call) {
+        return Async.run(call, worker);
+    }
+
+    /** One refresh of a user's session; the caller (AppUser) makes it single-flight. */
+    UserSnapshot refresh(AppUser user) {
+        UserSnapshot before = user.requireLoggedIn();
+        Session session;
+        try {
+            session = service.refresh(before.refreshToken());
+        } catch (AuthException e) {
+            if (e.code() == ErrorCode.INVALID_SESSION) {
+                sessionEnded(user, before.refreshToken());
+            }
+            throw e;
+        }
+        synchronized (lock) {
+            UserSnapshot now = user.snapshot();
+            if (now.state() != UserState.LOGGED_IN || !before.refreshToken().equals(now.refreshToken())) {
+                throw new AuthException(ErrorCode.INVALID_SESSION, "user " + user.id() + " logged out while its token was refreshed");
+            }
+            UserSnapshot after = now.refreshed(session);
+            user.snapshot(after);
+            emit(AuthChange.Type.TOKEN_REFRESHED, AuthChange.Cause.REFRESH, user);
+            if (!sameProfile(now.info(), after.info())) {
+                emit(AuthChange.Type.PROFILE_CHANGED, AuthChange.Cause.REFRESH, user);
+            }
+            return after;
+        }
+    }
+
+    User link(AppUser user, Credentials credentials) {
+        own(user);
+        UserInfo info = service.linkCredentials(user.validAccessToken(), credentials);
+        synchronized (lock) {
+            if (user.isLoggedIn()) {
+                user.snapshot(user.snapshot().withInfo(info));
+                emit(AuthChange.Type.LINKED, AuthChange.Cause.LINK, user);
+            }
+        }
+        return user;
+    }
+
+    void logOut(AppUser user) {
+        own(user);
+        String refreshToken;
+        boolean anonymous;
+        synchronized (lock) {
+            if (!user.isLoggedIn()) {
+                return;
+            }
+            refreshToken = user.snapshot().refreshToken();
+            anonymous = user.isAnonymous();
+            endSession(user, AuthChange.Cause.LOG_OUT);
+        }
+        quietly("log out", refreshToken, service::logOut);
+        if (anonymous) {
+            // Nothing can ever log in to an anonymous user again; keeping it would only leak records.
+            quietly("delete the anonymous user", user.id(), service::deleteUser);
+        }
+    }
+
+    // --- internals, all called with the lock held ---
+
+    private void sessionEnded(AppUser user, String refreshToken) {
+        synchronized (lock) {
+            if (user.isLoggedIn() && refreshToken.equals(user.snapshot().refreshToken())) {
+                endSession(user, AuthChange.Cause.SESSION_ENDED);
+            }
+        }
+    }
+
+    /** Logged out, or removed for an anonymous user, who could never log back in. */
+    private void endSession(AppUser user, AuthChange.Cause cause) {
+        if (user.isAnonymous()) {
+            remove(user, cause);
+            return;
+        }
+        user.snapshot(user.snapshot().ended(UserState.LOGGED_OUT));
+        emit(AuthChange.Type.LOGGED_OUT, cause, user);
+        replaceCurrentIf(user, cause);
+    }
+
+    private void remove(AppUser user, AuthChange.Cause cause) {
+        users.remove(user.id());
+        user.snapshot(user.snapshot().ended(UserState.REMOVED));
+        emit(AuthChange.Type.REMOVED, cause, user);
+        replaceCurrentIf(user, cause);
+    }
+
+    private void replaceCurrentIf(AppUser leaving, AuthChange.Cause cause) {
+        if (current != leaving) {
+            return;
+        }
+        current = null;
+        for (AppUser u : recentFirst()) {
+            if (u != leaving && u.isLoggedIn()) {
+                current = u;
+                emit(AuthChange.Type.CURRENT_USER_CHANGED, cause, u);
+                return;
+            }
+        }
+    }
+
+    private void makeCurrent(AppUser user, AuthChange.Cause cause) {
+        users.remove(user.id());
+        users.put(user.id(), user);
+        if (current != user) {
+            current = user;
+            emit(AuthChange.Type.CURRENT_USER_CHANGED, cause, user);
+        }
+    }
+
+    private List<AppUser> recentFirst() {
+        List<AppUser> list = new ArrayList<>(users.values());
+        Collections.reverse(list);
+        return list;
+    }
+
+    private void emit(AuthChange.Type type, AuthChange.Cause cause, AppUser user) {
+        events.emit(new AuthChange(type, cause, user), user.listeners());
+    }
+
+    private AppUser own(User user) {
+        if (user instanceof AppUser u && u.app() == this) {
+            return u;
+        }
+        throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "the user does not belong to this app");
+    }
+
+    private static boolean sameProfile(UserInfo a, UserInfo b) {
+        return a.customData().equals(b.customData()) && a.profile().equals(b.profile()) && a.identities().equals(b.identities());
+    }
+
+    private static void quietly(String what, String argument, java.util.function.Consumer<String> call) {
+        try {
+            call.accept(argument);
+        } catch (AuthException e) {
+            // The local state has already changed, as in the Realm SDKs; the server will expire what it kept.
+            LOG.log(System.Logger.Level.WARNING, "could not {0} on the server: {1} {2}", what, e.code(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.latchkey.core.config;
+
+import java.time.Duration;
+
+/**
+ * How tokens are issued.
+ *
+ * @param accessTokenTtl lifetime of an access token (default 30 minutes; 1 minute to 24 hours)
+ * @param refreshTokenTtl lifetime of a refresh token, which is the session's lifetime (default 60
+ *     days; 30 minutes to 180 days)
+ * @param signingKeyRotation age after which a new signing key is generated (default 90 days; at
+ *     least 1 hour)
+ * @param clockSkew tolerance for clocks that disagree when checking token times (default 30
+ *     seconds; at most 5 minutes)
+ * @param issuer the {@code iss} claim, or null for {@code "latchkey:<appId>"}
+ */
+public record TokenSettings(Duration accessTokenTtl, Duration refreshTokenTtl, Duration signingKeyRotation,
+                            Duration clockSkew, String issuer) {
+    static final Duration MIN_ACCESS_TTL = Duration.ofMinutes(1);
+    static final Duration MAX_ACCESS_TTL = Duration.ofHours(24);
+    static final Duration MIN_REFRESH_TTL = Duration.ofMinutes(30);
+    static final Duration MAX_REFRESH_TTL = Duration.ofDays(180);
+    static final Duration MIN_KEY_ROTATION = Duration.ofHours(1);
+    static final Duration MAX_SKEW = Duration.ofMinutes(5);
+
+    /** The defaults of DESIGN.md §4. */
+    public static final TokenSettings DEFAULTS = new TokenSettings(Duration.ofMinutes(30), Duration.ofDays(60),
+            Duration.ofDays(90), Duration.ofSeconds(30), null);
+
+    /**
+     * The issuer for an app.
+     *
+     * @param appId the app's id
+     * @return the configured issuer, or {@code "latchkey:<appId>"}
+     */
+    public String issuerFor(String appId) {
+        return issuer != null ? issuer : "latchkey:" + appId;
+    }
+}

@@ -1,0 +1,422 @@
+package dev.latchkey.core.engine;
+
+import dev.latchkey.api.ApiKey;
+import dev.latchkey.api.ApiKeyAuth;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.AuthService;
+import dev.latchkey.api.Credentials;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
+import dev.latchkey.api.ProviderTypes;
+import dev.latchkey.api.Session;
+import dev.latchkey.api.UserInfo;
+import dev.latchkey.api.UserType;
+import dev.latchkey.api.VerifiedToken;
+import dev.latchkey.api.spi.ApiKeyManager;
+import dev.latchkey.api.spi.CredentialProvider;
+import dev.latchkey.core.LatchkeyOptions;
+import dev.latchkey.core.config.TokenSettings;
+import dev.latchkey.core.json.JsonTrees;
+import dev.latchkey.core.store.LinkOutcome;
+import dev.latchkey.core.store.NewUser;
+import dev.latchkey.core.store.Store;
+import dev.latchkey.core.store.StoredIdentity;
+import dev.latchkey.core.store.StoredSession;
+import dev.latchkey.core.store.StoredUser;
+import dev.latchkey.core.token.AccessTokens;
+import dev.latchkey.core.token.Secrets;
+import dev.latchkey.core.token.SigningKeys;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Pattern;
+
+/** The engine: {@link AuthService} over a {@link Store}, the enabled providers and the token services. */
+@Singleton
+public final class DefaultAuthService implements AuthService {
+    private static final System.Logger LOG = System.getLogger(DefaultAuthService.class.getName());
+    private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** Custom data rides in every access token, so it is kept small. */
+    static final int MAX_CUSTOM_DATA_LENGTH = 8_192;
+
+    private final String appId;
+    private final Store store;
+    private final ProviderRegistry providers;
+    private final AccessTokens accessTokens;
+    private final SigningKeys signingKeys;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final TokenSettings tokenSettings;
+    private final EngineServices services;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Creates the engine; Guice does this.
+     *
+     * @param options the app's options
+     * @param store the store
+     * @param providers the started providers
+     * @param accessTokens issues and checks access tokens
+     * @param signingKeys the signing keys
+     * @param secrets random tokens and ids
+     * @param clock the engine's clock
+     * @param tokenSettings token lifetimes
+     * @param services the shared services, closed with the engine
+     */
+    @Inject
+    public DefaultAuthService(LatchkeyOptions options, Store store, ProviderRegistry providers, AccessTokens accessTokens,
+                              SigningKeys signingKeys, Secrets secrets, Clock clock, TokenSettings tokenSettings,
+                              EngineServices services) {
+        this.appId = options.appId();
+        this.store = store;
+        this.providers = providers;
+        this.accessTokens = accessTokens;
+        this.signingKeys = signingKeys;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.tokenSettings = tokenSettings;
+        this.services = services;
+        signingKeys.current();
+        services.scheduler().scheduleWithFixedDelay(this::removeExpiredSessions, 1, 60, TimeUnit.MINUTES);
+    }
+
+    @Override
+    public String appId() {
+        return appId;
+    }
+
+    @Override
+    public Session logIn(Credentials credentials) {
+        return logIn(credentials, null);
+    }
+
+    @Override
+    public Session logIn(Credentials credentials, String deviceId) {
+        requireParameter(credentials, "credentials");
+        String device = deviceId == null ? secrets.newId(12) : checkedDeviceId(deviceId);
+        CredentialProvider provider = providers.enabled(credentials.providerType());
+        Identity identity = authenticate(provider, credentials);
+        Instant now = clock.instant();
+        StoredUser user;
+        if (provider instanceof ApiKeyManager) {
+            // A key's identity is linked when the key is made; a log-in never creates its user.
+            user = store.findUserByIdentity(identity.providerType(), identity.subject())
+                    .orElseThrow(() -> new AuthException(ErrorCode.INVALID_CREDENTIALS, "invalid API key"));
+        } else {
+            user = store.logInIdentity(identity, new NewUser(secrets.newId(12), UserType.NORMAL, now), now);
+        }
+        if (user.disabled()) {
+            throw new AuthException(ErrorCode.USER_DISABLED, "the user is disabled");
+        }
+        return openSession(user, device, identity);
+    }
+
+    @Override
+    public UserInfo linkCredentials(String accessToken, Credentials credentials) {
+        VerifiedToken token = verify(accessToken);
+        requireParameter(credentials, "credentials");
+        if (credentials.providerType().equals(ProviderTypes.ANONYMOUS)) {
+            throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "an anonymous identity cannot be linked to a user");
+        }
+        CredentialProvider provider = providers.enabled(credentials.providerType());
+        Identity identity = authenticate(provider, credentials);
+        LinkOutcome outcome = store.linkIdentity(token.userId(), identity, clock.instant());
+        switch (outcome) {
+            case IN_USE -> throw new AuthException(ErrorCode.IDENTITY_IN_USE,
+                    "this " + identity.providerType() + " identity already belongs to another user");
+            case USER_NOT_FOUND -> throw new AuthException(ErrorCode.INVALID_SESSION, "the user no longer exists");
+            default -> {
+                return requireUser(token.userId()).toUserInfo();
+            }
+        }
+    }
+
+    @Override
+    public Session refresh(String refreshToken) {
+        StoredSession session = findSession(refreshToken);
+        Instant now = clock.instant();
+        if (now.isAfter(session.expiresAt())) {
+            store.deleteSession(session.id());
+            throw new AuthException(ErrorCode.INVALID_SESSION, "the session has expired: log in again");
+        }
+        Optional<StoredUser> user = store.findUser(session.userId());
+        if (user.isEmpty() || user.get().disabled()) {
+            store.deleteSession(session.id());
+            throw new AuthException(ErrorCode.INVALID_SESSION, user.isEmpty() ? "the user no longer exists" : "the user is disabled");
+        }
+        AccessTokens.Issued access = accessTokens.issue(user.get(), session);
+        return new Session(user.get().toUserInfo(), session.deviceId(), session.id(), access.token(), access.expiresAt(),
+                refreshToken, session.expiresAt());
+    }
+
+    @Override
+    public void logOut(String refreshToken) {
+        requireParameter(refreshToken, "refresh token");
+        store.findSessionByTokenHash(Secrets.sha256(refreshToken)).ifPresent(s -> store.deleteSession(s.id()));
+    }
+
+    @Override
+    public VerifiedToken verify(String accessToken) {
+        VerifiedToken token = accessTokens.verify(accessToken);
+        Optional<StoredSession> session = store.findSession(token.sessionId());
+        if (session.isEmpty() || !session.get().userId().equals(token.userId())) {
+            throw new AuthException(ErrorCode.INVALID_SESSION, "the access token's session has ended");
+        }
+        return token;
+    }
+
+    @Override
+    public String jwks() {
+        return signingKeys.publicJwks();
+    }
+
+    @Override
+    public void rotateSigningKey() {
+        signingKeys.rotate();
+    }
+
+    @Override
+    public Optional<UserInfo> findUser(String userId) {
+        requireParameter(userId, "user id");
+        return store.findUser(userId).map(StoredUser::toUserInfo);
+    }
+
+    @Override
+    public void deleteUser(String userId) {
+        requireParameter(userId, "user id");
+        StoredUser deleted = store.deleteUser(userId)
+                .orElseThrow(() -> new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId)));
+        for (StoredIdentity identity : deleted.identities()) {
+            notifyIdentityRemoved(identity.providerType(), identity.subject());
+        }
+    }
+
+    @Override
+    public void disableUser(String userId) {
+        requireParameter(userId, "user id");
+        if (!store.setDisabled(userId, true)) {
+            throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));
+        }
+    }
+
+    @Override
+    public void enableUser(String userId) {
+        requireParameter(userId, "user id");
+        if (!store.setDisabled(userId, false)) {
+            throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));
+        }
+    }
+
+    @Override
+    public void setCustomData(String userId, Map<String, ?> customData) {
+        requireParameter(userId, "user id");
+        requireParameter(customData, "custom data");
+        String json;
+        Map<String, Object> normalized;
+        try {
+            var tree = JsonTrees.toJson(customData).getAsJsonObject();
+            json = tree.toString();
+            normalized = JsonTrees.toMap(tree);
+        } catch (IllegalArgumentException e) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "custom data must be JSON values: " + e.getMessage());
+        }
+        if (json.length() > MAX_CUSTOM_DATA_LENGTH) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER,
+                    "custom data is " + json.length() + " characters as JSON; at most " + MAX_CUSTOM_DATA_LENGTH + " fit in an access token");
+        }
+        if (!store.setCustomData(userId, normalized)) {
+            throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));
+        }
+    }
+
+    @Override
+    public ApiKeyAuth apiKeys(String userId) {
+        requireParameter(userId, "user id");
+        return new UserApiKeys(this, userId, services.worker());
+    }
+
+    @Override
+    public ApiKey createServerApiKey(String name) {
+        ApiKeyManager manager = apiKeyManager();
+        Instant now = clock.instant();
+        String serverUserId = secrets.newId(12);
+        ApiKey key = manager.create(serverUserId, name);
+        store.logInIdentity(Identity.of(ProviderTypes.API_KEY, key.id()), new NewUser(serverUserId, UserType.SERVER, now), now);
+        return key;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            services.close();
+            store.close();
+        }
+    }
+
+    // --- API keys of one user, called through UserApiKeys ---
+
+    ApiKey createApiKey(String userId, String name) {
+        StoredUser user = requireUser(userId);
+        if (user.toUserInfo().isAnonymous()) {
+            throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "anonymous users cannot have API keys");
+        }
+        ApiKeyManager manager = apiKeyManager();
+        ApiKey key = manager.create(userId, name);
+        LinkOutcome outcome = store.linkIdentity(userId, Identity.of(ProviderTypes.API_KEY, key.id()), clock.instant());
+        if (outcome != LinkOutcome.LINKED) {
+            // The user vanished between the check and the link: the key must not outlive it.
+            manager.delete(userId, key.id());
+            throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));
+        }
+        return key;
+    }
+
+    ApiKey fetchApiKey(String userId, String keyId) {
+        requireUser(userId);
+        return apiKeyManager().find(userId, checkedKeyId(keyId)).orElseThrow(() -> keyNotFound(keyId));
+    }
+
+    java.util.List<ApiKey> fetchApiKeys(String userId) {
+        requireUser(userId);
+        return apiKeyManager().list(userId);
+    }
+
+    void setApiKeyEnabled(String userId, String keyId, boolean enabled) {
+        requireUser(userId);
+        if (!apiKeyManager().setEnabled(userId, checkedKeyId(keyId), enabled)) {
+            throw keyNotFound(keyId);
+        }
+        if (!enabled) {
+            store.deleteSessionsOfIdentity(ProviderTypes.API_KEY, keyId);
+        }
+    }
+
+    void deleteApiKey(String userId, String keyId) {
+        requireUser(userId);
+        if (!apiKeyManager().delete(userId, checkedKeyId(keyId))) {
+            throw keyNotFound(keyId);
+        }
+        store.unlinkIdentity(userId, ProviderTypes.API_KEY, keyId);
+        store.deleteSessionsOfIdentity(ProviderTypes.API_KEY, keyId);
+    }
+
+    // --- internals ---
+
+    private Session openSession(StoredUser user, String deviceId, Identity identity) {
+        Instant now = clock.instant();
+        String refreshToken = secrets.newToken();
+        StoredSession session = new StoredSession(secrets.newId(16), user.id(), deviceId, identity.providerType(),
+                identity.subject(), Secrets.sha256(refreshToken), now, now.plus(tokenSettings.refreshTokenTtl()));
+        if (!store.createSession(session)) {
+            // Deleted or disabled between finding the user and opening the session.
+            Optional<StoredUser> now2 = store.findUser(user.id());
+            throw now2.isPresent()
+                    ? new AuthException(ErrorCode.USER_DISABLED, "the user is disabled")
+                    : new AuthException(ErrorCode.INVALID_CREDENTIALS, "the user was deleted");
+        }
+        AccessTokens.Issued access = accessTokens.issue(user, session);
+        return new Session(user.toUserInfo(), deviceId, session.id(), access.token(), access.expiresAt(), refreshToken,
+                session.expiresAt());
+    }
+
+    private StoredSession findSession(String refreshToken) {
+        requireParameter(refreshToken, "refresh token");
+        if (refreshToken.length() > 256) {
+            throw new AuthException(ErrorCode.INVALID_SESSION, "the refresh token is not valid");
+        }
+        return store.findSessionByTokenHash(Secrets.sha256(refreshToken))
+                .orElseThrow(() -> new AuthException(ErrorCode.INVALID_SESSION, "the refresh token is unknown or was revoked: log in again"));
+    }
+
+    /** Calls the provider; anything but an AuthException is a provider bug and is reported without its message. */
+    private static Identity authenticate(CredentialProvider provider, Credentials credentials) {
+        Identity identity;
+        try {
+            identity = provider.authenticate(credentials);
+        } catch (AuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            StackTraceElement[] trace = e.getStackTrace();
+            LOG.log(System.Logger.Level.ERROR, "provider ''{0}'' threw {1} at {2}; this is a bug in {3}", provider.type(),
+                    e.getClass().getName(), trace.length > 0 ? trace[0] : "(no stack)", provider.getClass().getName());
+            throw new AuthException(ErrorCode.INTERNAL, "provider '" + provider.type() + "' failed unexpectedly ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (identity == null || !identity.providerType().equals(provider.type())) {
+            throw new AuthException(ErrorCode.INTERNAL, "provider '" + provider.type()
+                    + "' returned " + (identity == null ? "no identity" : "an identity of another provider"));
+        }
+        return identity;
+    }
+
+    private void notifyIdentityRemoved(String providerType, String subject) {
+        providers.findEnabled(providerType).ifPresent(provider -> {
+            try {
+                provider.identityRemoved(subject);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "provider ''{0}'' failed to drop a removed identity: {1}", providerType,
+                        e.getClass().getName());
+            }
+        });
+    }
+
+    private ApiKeyManager apiKeyManager() {
+        CredentialProvider provider = providers.enabled(ProviderTypes.API_KEY);
+        if (provider instanceof ApiKeyManager manager) {
+            return manager;
+        }
+        throw new AuthException(ErrorCode.CONFIGURATION, "the api-key provider " + provider.getClass().getName()
+                + " does not implement ApiKeyManager");
+    }
+
+    private StoredUser requireUser(String userId) {
+        requireParameter(userId, "user id");
+        return store.findUser(userId).orElseThrow(() -> new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId)));
+    }
+
+    private void removeExpiredSessions() {
+        try {
+            int removed = store.deleteExpiredSessions(clock.instant());
+            if (removed > 0) {
+                LOG.log(System.Logger.Level.DEBUG, "removed {0} expired sessions", removed);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not remove expired sessions: {0}", e.getClass().getName());
+        }
+    }
+
+    private static String checkedDeviceId(String deviceId) {
+        if (!DEVICE_ID.matcher(deviceId).matches()) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "a device id is 1-64 letters, digits, '_' or '-'");
+        }
+        return deviceId;
+    }
+
+    private static String checkedKeyId(String keyId) {
+        if (keyId == null || !ID.matcher(keyId).matches()) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "an API key id is 1-128 letters, digits, '_' or '-'");
+        }
+        return keyId;
+    }
+
+    private static AuthException keyNotFound(String keyId) {
+        return new AuthException(ErrorCode.API_KEY_NOT_FOUND, "the user has no API key with id " + shown(keyId));
+    }
+
+    /** An id as it may appear in a message: ids are not secret, but a caller's garbage must not flood a log. */
+    private static String shown(String id) {
+        return ID.matcher(id).matches() ? id : "(not a well-formed id)";
+    }
+
+    static void requireParameter(Object value, String what) {
+        if (value == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "the " + what + " must not be null");
+        }
+    }
+}

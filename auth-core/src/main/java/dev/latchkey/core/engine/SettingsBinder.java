@@ -1,0 +1,133 @@
+package dev.latchkey.core.engine;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.annotations.SerializedName;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import java.io.IOException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Binds a provider's configuration section to its settings class with Gson, and turns every
+ * problem into a {@link ErrorCode#CONFIGURATION} error that names the provider and the setting
+ * but never repeats a value (a misplaced secret must not end up in a log).
+ */
+final class SettingsBinder {
+    private static final Pattern GSON_PATH = Pattern.compile("\\$\\.([A-Za-z0-9_.\\[\\]]+)");
+
+    private final Gson gson = new GsonBuilder()
+            .registerTypeAdapter(Duration.class, new DurationAdapter().nullSafe())
+            .disableJdkUnsafe()
+            .create();
+
+    <T> T bind(String providerType, JsonObject section, Class<T> type) {
+        String path = "providers." + providerType;
+        Set<String> known = settingNames(type);
+        Set<String> unknown = new TreeSet<>(section.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw configError(path + ": unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown + " (known: " + new TreeSet<>(known) + ")");
+        }
+        try {
+            T settings = gson.fromJson(section, type);
+            if (settings == null) {
+                throw configError(path + ": the settings could not be read");
+            }
+            return settings;
+        } catch (JsonParseException e) {
+            Matcher m = GSON_PATH.matcher(String.valueOf(e.getMessage()));
+            String where = m.find() ? path + "." + m.group(1) : path;
+            throw configError(where + ": the value has the wrong type or format for this setting");
+        } catch (AuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            IllegalArgumentException invalid = findInvalidArgument(e);
+            if (invalid != null) {
+                throw configError(path + ": " + invalid.getMessage());
+            }
+            throw configError(path + ": the settings cannot be bound to " + type.getSimpleName()
+                    + " (" + e.getClass().getSimpleName() + "); give it a canonical or no-argument constructor");
+        }
+    }
+
+    /** The JSON names a settings class accepts: record components or instance fields, honouring @SerializedName. */
+    private static Set<String> settingNames(Class<?> type) {
+        Set<String> names = new TreeSet<>();
+        if (type.isRecord()) {
+            for (RecordComponent c : type.getRecordComponents()) {
+                addNames(names, c.getName(), c.getAnnotation(SerializedName.class));
+            }
+            return names;
+        }
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                int mod = f.getModifiers();
+                if (!Modifier.isStatic(mod) && !Modifier.isTransient(mod) && !f.isSynthetic()) {
+                    addNames(names, f.getName(), f.getAnnotation(SerializedName.class));
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void addNames(Set<String> names, String javaName, SerializedName serialized) {
+        if (serialized == null) {
+            names.add(javaName);
+            return;
+        }
+        names.add(serialized.value());
+        names.addAll(Set.of(serialized.alternate()));
+    }
+
+    private static IllegalArgumentException findInvalidArgument(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalArgumentException iae && iae.getMessage() != null) {
+                return iae;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static AuthException configError(String message) {
+        return new AuthException(ErrorCode.CONFIGURATION, message);
+    }
+
+    /** ISO-8601 durations, as everywhere in the configuration. */
+    private static final class DurationAdapter extends TypeAdapter<Duration> {
+        @Override
+        public void write(JsonWriter out, Duration value) throws IOException {
+            out.value(value.toString());
+        }
+
+        @Override
+        public Duration read(JsonReader in) throws IOException {
+            if (in.peek() != JsonToken.STRING) {
+                throw new JsonParseException("expected an ISO-8601 duration string at path " + in.getPath());
+            }
+            String path = in.getPath();
+            try {
+                return Duration.parse(in.nextString());
+            } catch (DateTimeParseException e) {
+                throw new JsonParseException("not an ISO-8601 duration at path " + path);
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+package dev.latchkey.core.token;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.VerifiedToken;
+import dev.latchkey.core.LatchkeyOptions;
+import dev.latchkey.core.config.TokenSettings;
+import dev.latchkey.core.json.JsonTrees;
+import dev.latchkey.core.json.MalformedJsonException;
+import dev.latchkey.core.json.StrictJson;
+import dev.latchkey.core.store.StoredSession;
+import dev.latchkey.core.store.StoredUser;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Issues and checks the app's access tokens: RS256 JWTs of type {@code at+jwt} (RFC 9068) with
+ * {@code iss}, {@code aud}, {@code sub}, {@code iat}, {@code exp}, {@code jti}, the session
+ * ({@code sid}) and device ({@code device_id}) ids and the user's custom data
+ * ({@code user_data}).
+ *
+ * <p>Checking follows RFC 8725: the shape is checked before any parsing, the algorithm is fixed
+ * by us (never taken from the header), header and claims must be strict JSON without duplicate
+ * keys, the key is found only by a well-formed {@code kid} among our own keys ({@code jwk},
+ * {@code jku}, {@code x5u} headers are never read), and the times are checked against the
+ * engine's clock with the configured skew.
+ */
+@Singleton
+public final class AccessTokens {
+    /** The longest access token accepted; custom data keeps real tokens far below this. */
+    public static final int MAX_TOKEN_LENGTH = 16_384;
+    /** The {@code typ} header of our access tokens. */
+    public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");
+
+    private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    private static final String SESSION_CLAIM = "sid";
+    private static final String DEVICE_CLAIM = "device_id";
+    private static final String USER_DATA_CLAIM = "user_data";
+
+    private final String appId;
+    private final String issuer;
+    private final TokenSettings settings;
+    private final SigningKeys keys;
+    private final Secrets secrets;
+    private final Clock clock;
+
+    /**
+     * A freshly issued token.
+     *
+     * @param token the compact JWT
+     * @param expiresAt its expiry
+     */
+    public record Issued(String token, Instant expiresAt) {
+    }
+
+    /**
+     * Creates the token service.
+     *
+     * @param options the app's options (its id is the audience)
+     * @param settings token settings
+     * @param keys the signing keys
+     * @param secrets id generator
+     * @param clock the engine's clock
+     */
+    @Inject
+    public AccessTokens(LatchkeyOptions options, TokenSettings settings, SigningKeys keys, Secrets secrets, Clock clock) {
+        this.appId = options.appId();
+        this.issuer = settings.issuerFor(options.appId());
+        this.settings = settings;
+        this.keys = keys;
+        this.secrets = secrets;
+        this.clock = clock;
+    }
+
+    /**
+     * Signs an access token for a user's session.
+     *
+     * @param user the user (its custom data goes in the token)
+     * @param session the session
+     * @return the token and its expiry
+     */
+    public Issued issue(StoredUser user, StoredSession session) {
+        Instant now = clock.instant();
+        // JWT times have second precision; truncating keeps exp exact for callers that compare.
+        Instant issuedAt = Instant.ofEpochSecond(now.getEpochSecond());
+        Instant expiresAt = issuedAt.plus(settings.accessTokenTtl());
+        SigningKeys.ActiveKey key = keys.current();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .audience(appId)
+                .subject(user.id())
+                .issueTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(secrets.newId(16))
+                .claim(SESSION_CLAIM, session.id())
+                .claim(DEVICE_CLAIM, session.deviceId())
+                .claim(USER_DATA_CLAIM, user.customData())
+                .build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(TYPE).keyID(key.kid()).build(), claims);
+        try {
+            jwt.sign(key.signer());
+        } catch (JOSEException e) {
+            throw new AuthException(ErrorCode.INTERNAL, "could not sign an access token", e);
+        }
+        return new Issued(jwt.serialize(), expiresAt);
+    }
+
+    /**
+     * Checks a token's form, signature and claims. Does not check that its session is still
+     * open: the caller does that against the store.
+     *
+     * @param token the compact JWT
+     * @return the verified claims
+     * @throws AuthException {@link ErrorCode#MALFORMED} for something that is not a JWT,
+     *     {@link ErrorCode#INVALID_SESSION} for a JWT we do not accept
+     */
+    public VerifiedToken verify(String token) {
+        String[] parts = split(token);
+        JsonObject header = jsonSegment(parts[0], "header");
+        JsonObject payload = jsonSegment(parts[1], "claims");
+        checkHeader(header);
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw malformed("the access token is not a signed JWT");
+        }
+        String kid = jwt.getHeader().getKeyID();
+        JWSVerifier verifier = keys.verifier(kid).orElseThrow(() -> invalid("the access token is signed by an unknown key"));
+        try {
+            if (!jwt.verify(verifier)) {
+                throw invalid("the access token's signature is not valid");
+            }
+        } catch (JOSEException e) {
+            throw invalid("the access token's signature could not be checked");
+        }
+        return checkClaims(payload);
+    }
+
+    private static String[] split(String token) {
+        if (token == null || token.isEmpty()) {
+            throw malformed("no access token given");
+        }
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw malformed("the access token is longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            throw malformed("token contains an invalid number of segments: an access token is a compact JWS,"
+                    + " three base64url segments separated by dots");
+        }
+        for (String part : parts) {
+            if (!BASE64URL.matcher(part).matches()) {
+                throw malformed("the access token has a segment that is empty or not base64url");
+            }
+        }
+        return parts;
+    }
+
+    private static JsonObject jsonSegment(String segment, String what) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(segment);
+        } catch (IllegalArgumentException e) {
+            throw malformed("the access token's " + what + " is not valid base64url");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("the access token's " + what + " is not UTF-8");
+        }
+        try {
+            return StrictJson.parseObject(text);
+        } catch (MalformedJsonException e) {
+            throw malformed("the access token's " + what + " is not a valid JSON object: " + e.getMessage());
+        }
+    }
+
+    private void checkHeader(JsonObject header) {
+        String alg = stringOrNull(header, "alg");
+        if (!JWSAlgorithm.RS256.getName().equals(alg)) {
+            // The key decides the algorithm: ours are RS256 keys, whatever the header claims.
+            throw invalid("access tokens are signed with RS256, not " + describe(alg));
+        }
+        String typ = stringOrNull(header, "typ");
+        if (typ == null || !typ.equalsIgnoreCase(TYPE.getType())) {
+            throw invalid("not an access token (typ must be at+jwt, not " + describe(typ) + ")");
+        }
+        if (header.has("crit")) {
+            throw invalid("the access token has critical header parameters we do not understand");
+        }
+        String kid = stringOrNull(header, "kid");
+        if (kid == null || !KID.matcher(kid).matches()) {
+            throw invalid("the access token's key id is missing or not well formed");
+        }
+    }
+
+    private VerifiedToken checkClaims(JsonObject claims) {
+        Instant now = clock.instant();
+        String iss = requiredString(claims, "iss");
+        if (!issuer.equals(iss)) {
+            throw invalid("the access token was issued by someone else");
+        }
+        if (!audienceIsUs(claims.get("aud"))) {
+            throw invalid("the access token is for another app");
+        }
+        String sub = requiredString(claims, "sub");
+        Instant exp = requiredTime(claims, "exp");
+        Instant iat = requiredTime(claims, "iat");
+        if (exp.plus(settings.clockSkew()).isBefore(now)) {
+            throw invalid("the access token has expired");
+        }
+        if (iat.minus(settings.clockSkew()).isAfter(now)) {
+            throw invalid("the access token was issued in the future");
+        }
+        Optional<Instant> nbf = optionalTime(claims, "nbf");
+        if (nbf.isPresent() && nbf.get().minus(settings.clockSkew()).isAfter(now)) {
+            throw invalid("the access token is not valid yet");
+        }
+        String jti = requiredString(claims, "jti");
+        String sid = requiredString(claims, SESSION_CLAIM);
+        String deviceId = requiredString(claims, DEVICE_CLAIM);
+        Map<String, Object> userData = Map.of();
+        JsonElement data = claims.get(USER_DATA_CLAIM);
+        if (data != null && !data.isJsonNull()) {
+            if (!data.isJsonObject()) {
+                throw invalid("the access token's user_data is not an object");
+            }
+            userData = JsonTrees.toMap(data.getAsJsonObject());
+        }
+        return new VerifiedToken(sub, sid, deviceId, jti, iss, appId, iat, exp, userData);
+    }
+
+    private boolean audienceIsUs(JsonElement aud) {
+        if (aud == null) {
+            return false;
+        }
+        if (aud.isJsonPrimitive() && aud.getAsJsonPrimitive().isString()) {
+            return appId.equals(aud.getAsString());
+        }
+        // RFC 7519 allows an array; we issue a single audience, so accept only [appId].
+        if (aud.isJsonArray() && aud.getAsJsonArray().size() == 1) {
+            return audienceIsUs(aud.getAsJsonArray().get(0));
+        }
+        return false;
+    }
+
+    private static String requiredString(JsonObject claims, String name) {
+        String value = stringOrNull(claims, name);
+        if (value == null || value.isBlank()) {
+            throw invalid("the access token has no " + name + " claim");
+        }
+        return value;
+    }
+
+    private static Instant requiredTime(JsonObject claims, String name) {
+        return optionalTime(claims, name).orElseThrow(() -> invalid("the access token has no " + name + " claim"));
+    }
+
+    private static Optional<Instant> optionalTime(JsonObject claims, String name) {
+        JsonElement value = claims.get(name);
+        if (value == null || value.isJsonNull()) {
+            return Optional.empty();
+        }
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw invalid("the access token's " + name + " claim is not a number of seconds");
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(value.getAsBigDecimal().longValueExact()));
+        } catch (ArithmeticException | java.time.DateTimeException e) {
+            throw invalid("the access token's " + name + " claim is not a whole number of seconds in range");
+        }
+    }
+
+    private static String stringOrNull(JsonObject object, String name) {
+        JsonElement value = object.get(name);
+        return value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString() ? value.getAsString() : null;
+    }
+
+    private static String describe(String headerValue) {
+        if (headerValue == null) {
+            return "nothing";
+        }
+        String shown = headerValue.length() > 16 ? headerValue.substring(0, 16) + "..." : headerValue;
+        return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+    }
+
+    private static AuthException malformed(String message) {
+        return new AuthException(ErrorCode.MALFORMED, message);
+    }
+
+    private static AuthException invalid(String message) {
+        return new AuthException(ErrorCode.INVALID_SESSION, message);
+    }
+}
