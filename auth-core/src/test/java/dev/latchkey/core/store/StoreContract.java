@@ -1,0 +1,427 @@
+package dev.latchkey.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
+import dev.latchkey.api.Profile;
+import dev.latchkey.api.UserType;
+import dev.latchkey.api.spi.ProviderStore;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Store} must do, whatever keeps the data. A store's test extends this class and
+ * supplies {@link #newStore()}; the in-memory store runs it now, H2 and PostgreSQL will run it
+ * unchanged.
+ */
+public abstract class StoreContract {
+    protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+    private static final int THREADS = 16;
+
+    protected Store store;
+    private int ids;
+
+    /**
+     * A new, empty store.
+     *
+     * @return the store under test
+     */
+    protected abstract Store newStore();
+
+    @BeforeEach
+    void openStore() {
+        store = newStore();
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    // --- users and identities ---
+
+    @Test
+    void aNewIdentityCreatesAUserAndAKnownOneFindsIt() {
+        Identity alice = new Identity("test-idp", "alice", Profile.builder().name("Alice").build());
+        StoredUser created = store.logInIdentity(alice, newUser(), T0);
+        assertThat(created.identities()).extracting(StoredIdentity::subject).containsExactly("alice");
+        assertThat(created.type()).isEqualTo(UserType.NORMAL);
+        assertThat(created.disabled()).isFalse();
+
+        Identity aliceAgain = new Identity("test-idp", "alice", Profile.builder().name("Alice Smith").build());
+        StoredUser found = store.logInIdentity(aliceAgain, newUser(), T0.plusSeconds(60));
+        assertThat(found.id()).isEqualTo(created.id());
+        assertThat(found.toUserInfo().profile().name()).isEqualTo("Alice Smith");
+        assertThat(found.identities().get(0).linkedAt()).isEqualTo(T0);
+        assertThat(found.identities().get(0).lastLoginAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.findUser(created.id())).contains(found);
+        assertThat(store.findUserByIdentity("test-idp", "alice")).contains(found);
+        assertThat(store.findUserByIdentity("other-idp", "alice")).isEmpty();
+    }
+
+    @Test
+    void racingFirstLogInsOfOneIdentityCreateExactlyOneUser() throws Exception {
+        Identity identity = Identity.of("test-idp", "racer");
+        List<StoredUser> results = race(200, i -> store.logInIdentity(identity, newUser("u-race-" + i), T0));
+        assertThat(results).extracting(StoredUser::id).containsOnly(results.get(0).id());
+        assertThat(store.findUserByIdentity("test-idp", "racer")).isPresent();
+    }
+
+    @Test
+    void identifiersAreStoredAsLiterals() {
+        for (String hostile : List.of("'; DROP TABLE users;--", "a'--@x.com", "%", "_", "\\", "\"quoted\"", "ünïcødé ✓")) {
+            StoredUser user = store.logInIdentity(Identity.of("test-idp", hostile), newUser(), T0);
+            assertThat(store.findUserByIdentity("test-idp", hostile)).map(StoredUser::id).contains(user.id());
+        }
+        assertThat(store.findUserByIdentity("test-idp", "a%")).isEmpty();
+    }
+
+    @Test
+    void linkingReportsWhatHappened() {
+        StoredUser ann = store.logInIdentity(Identity.of("test-idp", "ann"), newUser(), T0);
+        StoredUser bob = store.logInIdentity(Identity.of("test-idp", "bob"), newUser(), T0);
+        Identity annEmail = Identity.of("email", "ann@example.com");
+
+        assertThat(store.linkIdentity(ann.id(), annEmail, T0)).isEqualTo(LinkOutcome.LINKED);
+        assertThat(store.linkIdentity(ann.id(), annEmail, T0)).isEqualTo(LinkOutcome.ALREADY_LINKED);
+        assertThat(store.linkIdentity(bob.id(), annEmail, T0)).isEqualTo(LinkOutcome.IN_USE);
+        assertThat(store.linkIdentity("no-such-user", Identity.of("email", "x"), T0)).isEqualTo(LinkOutcome.USER_NOT_FOUND);
+        assertThat(store.findUserByIdentity("email", "x")).isEmpty();
+        assertThat(store.findUser(ann.id()).orElseThrow().identities()).extracting(StoredIdentity::subject)
+                .containsExactly("ann", "ann@example.com");
+        assertThat(store.findUserByIdentity("email", "ann@example.com")).map(StoredUser::id).contains(ann.id());
+
+        assertThat(store.unlinkIdentity(bob.id(), "email", "ann@example.com")).isFalse();
+        assertThat(store.unlinkIdentity(ann.id(), "email", "ann@example.com")).isTrue();
+        assertThat(store.findUserByIdentity("email", "ann@example.com")).isEmpty();
+        assertThat(store.linkIdentity(bob.id(), annEmail, T0)).isEqualTo(LinkOutcome.LINKED);
+    }
+
+    @Test
+    void racingLinksOfOneIdentityGiveItToExactlyOneUser() throws Exception {
+        List<String> userIds = new ArrayList<>();
+        for (int i = 0; i < THREADS; i++) {
+            userIds.add(store.logInIdentity(Identity.of("test-idp", "user" + i), newUser(), T0).id());
+        }
+        Identity contested = Identity.of("email", "contested@example.com");
+        List<LinkOutcome> outcomes = race(THREADS, i -> store.linkIdentity(userIds.get(i), contested, T0));
+        assertThat(outcomes).filteredOn(o -> o == LinkOutcome.LINKED).hasSize(1);
+        assertThat(outcomes).filteredOn(o -> o == LinkOutcome.IN_USE).hasSize(THREADS - 1);
+    }
+
+    @Test
+    void deletingAUserDeletesItsIdentitiesAndSessions() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "gone"), newUser(), T0);
+        store.linkIdentity(user.id(), Identity.of("email", "gone@example.com"), T0);
+        StoredSession session = session(user.id(), "h-gone");
+        assertThat(store.createSession(session)).isTrue();
+
+        Optional<StoredUser> deleted = store.deleteUser(user.id());
+        assertThat(deleted).isPresent();
+        assertThat(deleted.get().identities()).hasSize(2);
+        assertThat(store.findUser(user.id())).isEmpty();
+        assertThat(store.findUserByIdentity("email", "gone@example.com")).isEmpty();
+        assertThat(store.findSession(session.id())).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-gone")).isEmpty();
+        assertThat(store.deleteUser(user.id())).isEmpty();
+        StoredUser reborn = store.logInIdentity(Identity.of("test-idp", "gone"), newUser(), T0);
+        assertThat(reborn.id()).isNotEqualTo(user.id());
+    }
+
+    @Test
+    void disablingAUserEndsItsSessionsAndRefusesNewOnes() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "dis"), newUser(), T0);
+        StoredSession first = session(user.id(), "h-dis-1");
+        store.createSession(first);
+        assertThat(store.setDisabled(user.id(), true)).isTrue();
+        assertThat(store.findUser(user.id()).orElseThrow().disabled()).isTrue();
+        assertThat(store.findSession(first.id())).isEmpty();
+        assertThat(store.createSession(session(user.id(), "h-dis-2"))).isFalse();
+        assertThat(store.findSessionByTokenHash("h-dis-2")).isEmpty();
+
+        assertThat(store.setDisabled(user.id(), false)).isTrue();
+        assertThat(store.createSession(session(user.id(), "h-dis-3"))).isTrue();
+        assertThat(store.setDisabled("no-such-user", true)).isFalse();
+        assertThat(store.createSession(session("no-such-user", "h-none"))).isFalse();
+    }
+
+    @Test
+    void customDataIsReplacedWhole() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "cd"), newUser(), T0);
+        assertThat(user.customData()).isEmpty();
+        assertThat(store.setCustomData(user.id(), Map.of("plan", "pro", "seats", 5L))).isTrue();
+        assertThat(store.findUser(user.id()).orElseThrow().customData()).isEqualTo(Map.of("plan", "pro", "seats", 5L));
+        assertThat(store.setCustomData(user.id(), Map.of("plan", "free"))).isTrue();
+        assertThat(store.findUser(user.id()).orElseThrow().customData()).isEqualTo(Map.of("plan", "free"));
+        assertThat(store.setCustomData("no-such-user", Map.of())).isFalse();
+    }
+
+    // --- sessions ---
+
+    @Test
+    void sessionsAreFoundByTokenHashAndById() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "s"), newUser(), T0);
+        StoredSession s = session(user.id(), "hash-1");
+        assertThat(store.createSession(s)).isTrue();
+        assertThat(store.findSessionByTokenHash("hash-1")).contains(s);
+        assertThat(store.findSession(s.id())).contains(s);
+        assertThat(store.findSessionByTokenHash("hash-2")).isEmpty();
+        assertThat(store.deleteSession(s.id())).isTrue();
+        assertThat(store.deleteSession(s.id())).isFalse();
+        assertThat(store.findSessionByTokenHash("hash-1")).isEmpty();
+    }
+
+    @Test
+    void expiredSessionsAreRemoved() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "exp"), newUser(), T0);
+        StoredSession old = new StoredSession("s-old", user.id(), "d", "test-idp", "exp", "h-old", T0, T0.plusSeconds(10));
+        StoredSession fresh = new StoredSession("s-new", user.id(), "d", "test-idp", "exp", "h-new", T0, T0.plusSeconds(1000));
+        store.createSession(old);
+        store.createSession(fresh);
+        assertThat(store.deleteExpiredSessions(T0.plusSeconds(11))).isEqualTo(1);
+        assertThat(store.findSession("s-old")).isEmpty();
+        assertThat(store.findSession("s-new")).isPresent();
+    }
+
+    @Test
+    void sessionsOfOneIdentityEndTogether() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "multi"), newUser(), T0);
+        store.createSession(new StoredSession("s-a", user.id(), "d", "api-key", "K1", "h-a", T0, T0.plusSeconds(100)));
+        store.createSession(new StoredSession("s-b", user.id(), "d", "api-key", "K1", "h-b", T0, T0.plusSeconds(100)));
+        store.createSession(new StoredSession("s-c", user.id(), "d", "api-key", "K2", "h-c", T0, T0.plusSeconds(100)));
+        assertThat(store.deleteSessionsOfIdentity("api-key", "K1")).isEqualTo(2);
+        assertThat(store.findSession("s-a")).isEmpty();
+        assertThat(store.findSession("s-c")).isPresent();
+    }
+
+    @Test
+    void noSessionOutlivesTheDeletionOfItsUser() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            StoredUser user = store.logInIdentity(Identity.of("test-idp", "race-" + round), newUser(), T0);
+            String hash = "h-race-" + round;
+            CountDownLatch start = new CountDownLatch(1);
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                Future<?> create = pool.submit(() -> {
+                    start.await();
+                    return store.createSession(session(user.id(), hash));
+                });
+                Future<?> delete = pool.submit(() -> {
+                    start.await();
+                    return store.deleteUser(user.id());
+                });
+                start.countDown();
+                create.get(10, TimeUnit.SECONDS);
+                delete.get(10, TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.findUser(user.id())).isEmpty();
+            assertThat(store.findSessionByTokenHash(hash)).as("round %d", round).isEmpty();
+        }
+    }
+
+    // --- signing keys ---
+
+    @Test
+    void signingKeysAreKeptOldestFirst() {
+        store.addSigningKey(new StoredSigningKey("k2", "{\"k\":2}", T0.plusSeconds(10)));
+        store.addSigningKey(new StoredSigningKey("k1", "{\"k\":1}", T0));
+        assertThat(store.signingKeys()).extracting(StoredSigningKey::kid).containsExactly("k1", "k2");
+        assertThat(store.deleteSigningKey("k1")).isTrue();
+        assertThat(store.deleteSigningKey("k1")).isFalse();
+        assertThat(store.signingKeys()).extracting(StoredSigningKey::kid).containsExactly("k2");
+    }
+
+    // --- provider documents ---
+
+    @Test
+    void documentsAreVersionedAndWrittenByCompareAndSet() {
+        ProviderStore docs = store.documents("test-idp");
+        assertThat(docs.get("a")).isEmpty();
+        assertThat(docs.compareAndSet("a", 0, "{\"v\":1}", "idx")).isTrue();
+        assertThat(docs.compareAndSet("a", 0, "{\"v\":9}", "idx")).as("create over an existing document").isFalse();
+        ProviderStore.Document a = docs.get("a").orElseThrow();
+        assertThat(a.version()).isEqualTo(1);
+        assertThat(a.json()).isEqualTo("{\"v\":1}");
+        assertThat(a.index()).isEqualTo("idx");
+        assertThat(docs.compareAndSet("a", 2, "{\"v\":9}", null)).as("stale version").isFalse();
+        assertThat(docs.compareAndSet("a", 1, "{\"v\":2}", null)).isTrue();
+        assertThat(docs.get("a").orElseThrow().version()).isEqualTo(2);
+        assertThat(docs.findByIndex("idx")).isEmpty();
+        assertThat(docs.delete("a")).isTrue();
+        assertThat(docs.delete("a")).isFalse();
+        assertThat(docs.compareAndSet("a", 0, "{\"v\":3}", null)).isTrue();
+    }
+
+    @Test
+    void namespacesAreIsolated() {
+        store.documents("one").compareAndSet("k", 0, "{}", "i");
+        assertThat(store.documents("two").get("k")).isEmpty();
+        assertThat(store.documents("two").findByIndex("i")).isEmpty();
+        assertThat(store.documents("one").get("k")).isPresent();
+    }
+
+    @Test
+    void documentsAreFoundByIndexInKeyOrder() {
+        ProviderStore docs = store.documents("test-idp");
+        docs.compareAndSet("c", 0, "{}", "owner-1");
+        docs.compareAndSet("a", 0, "{}", "owner-1");
+        docs.compareAndSet("b", 0, "{}", "owner-2");
+        assertThat(docs.findByIndex("owner-1")).extracting(ProviderStore.Document::key).containsExactly("a", "c");
+        docs.compareAndSet("c", 1, "{}", "owner-2");
+        assertThat(docs.findByIndex("owner-1")).extracting(ProviderStore.Document::key).containsExactly("a");
+        assertThat(docs.findByIndex("owner-2")).extracting(ProviderStore.Document::key).containsExactly("b", "c");
+        assertThat(docs.findByIndex("'; DROP TABLE users;--")).isEmpty();
+    }
+
+    @Test
+    void aTransactionCommitsAllItsWritesOrNone() {
+        ProviderStore docs = store.documents("test-idp");
+        docs.compareAndSet("keep", 0, "{\"n\":1}", null);
+        String result = docs.transaction(tx -> {
+            tx.put("x", "{\"n\":1}", "i");
+            tx.put("y", "{\"n\":2}", "i");
+            assertThat(tx.get("x")).map(ProviderStore.Document::json).contains("{\"n\":1}");
+            assertThat(tx.findByIndex("i")).extracting(ProviderStore.Document::key).containsExactly("x", "y");
+            assertThat(tx.delete("keep")).isTrue();
+            assertThat(tx.get("keep")).isEmpty();
+            return "done";
+        });
+        assertThat(result).isEqualTo("done");
+        assertThat(docs.findByIndex("i")).hasSize(2);
+        assertThat(docs.get("keep")).isEmpty();
+
+        assertThatThrownBy(() -> docs.transaction(tx -> {
+            tx.put("z", "{}", "i");
+            tx.delete("x");
+            throw new AuthException(ErrorCode.LIMIT_EXCEEDED, "too many");
+        })).isInstanceOf(AuthException.class).hasMessage("too many");
+        assertThat(docs.get("z")).isEmpty();
+        assertThat(docs.get("x")).isPresent();
+    }
+
+    @Test
+    void concurrentTransactionsAreSerializable() throws Exception {
+        ProviderStore docs = store.documents("test-idp");
+        docs.compareAndSet("counter", 0, "{\"n\":0}", null);
+        race(THREADS * 8, i -> docs.transaction(tx -> {
+            int n = Integer.parseInt(tx.get("counter").orElseThrow().json().replaceAll("\\D", ""));
+            tx.put("counter", "{\"n\":" + (n + 1) + "}", null);
+            return null;
+        }));
+        assertThat(docs.get("counter").orElseThrow().json()).isEqualTo("{\"n\":" + THREADS * 8 + "}");
+    }
+
+    @Test
+    void aCheckThenInsertLimitHoldsUnderARace() throws Exception {
+        ProviderStore docs = store.documents("test-idp");
+        int limit = 5;
+        AtomicInteger refused = new AtomicInteger();
+        race(THREADS * 2, i -> docs.transaction(tx -> {
+            if (tx.findByIndex("owner").size() >= limit) {
+                refused.incrementAndGet();
+                return null;
+            }
+            tx.put("k" + i, "{}", "owner");
+            return null;
+        }));
+        assertThat(docs.findByIndex("owner")).hasSize(limit);
+        assertThat(refused.get()).isGreaterThanOrEqualTo(THREADS * 2 - limit);
+    }
+
+    @Test
+    void racingCreatesHaveOneWinner() throws Exception {
+        ProviderStore docs = store.documents("test-idp");
+        List<Boolean> won = race(THREADS, i -> docs.compareAndSet("only", 0, "{\"by\":" + i + "}", null));
+        assertThat(won).filteredOn(w -> w).hasSize(1);
+    }
+
+    @Test
+    void badDocumentArgumentsAreRefusedAndChangeNothing() {
+        ProviderStore docs = store.documents("test-idp");
+        assertInternal(() -> docs.compareAndSet("k", 0, "not json", null));
+        assertInternal(() -> docs.compareAndSet("k", 0, "[1]", null));
+        assertInternal(() -> docs.compareAndSet("k", 0, "{\"a\":1,\"a\":2}", null));
+        assertInternal(() -> docs.compareAndSet("", 0, "{}", null));
+        assertInternal(() -> docs.compareAndSet("x".repeat(ProviderStore.MAX_KEY_LENGTH + 1), 0, "{}", null));
+        assertInternal(() -> docs.compareAndSet("k", 0, "{}", "x".repeat(ProviderStore.MAX_INDEX_LENGTH + 1)));
+        assertInternal(() -> docs.compareAndSet("k", 0, "{\"a\":\"" + "x".repeat(ProviderStore.MAX_DOCUMENT_LENGTH) + "\"}", null));
+        assertInternal(() -> docs.compareAndSet("k", -1, "{}", null));
+        assertInternal(() -> docs.get(null));
+        assertInternal(() -> docs.findByIndex(null));
+        assertInternal(() -> docs.transaction(tx -> {
+            tx.put("k", "{}", null);
+            tx.put("k2", "nope", null);
+            return null;
+        }));
+        assertThat(docs.get("k")).isEmpty();
+        assertThat(docs.get("k2")).isEmpty();
+    }
+
+    // --- helpers ---
+
+    protected NewUser newUser() {
+        return newUser("u" + (++ids) + "-" + System.identityHashCode(this));
+    }
+
+    protected static NewUser newUser(String id) {
+        return new NewUser(id, UserType.NORMAL, T0);
+    }
+
+    private static StoredSession session(String userId, String hash) {
+        return new StoredSession("s-" + hash, userId, "device", "test-idp", "subject", hash, T0, T0.plusSeconds(3600));
+    }
+
+    private static void assertInternal(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
+    }
+
+    /** Runs {@code n} calls at once (all released together) and returns their results. */
+    protected static <T> List<T> race(int n, IndexedCall<T> call) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 32));
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<T>> futures = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int index = i;
+                Callable<T> task = () -> {
+                    start.await();
+                    return call.call(index);
+                };
+                futures.add(pool.submit(task));
+            }
+            start.countDown();
+            List<T> results = new ArrayList<>();
+            for (Future<T> f : futures) {
+                results.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A call that knows its place in a race. */
+    @FunctionalInterface
+    protected interface IndexedCall<T> {
+        T call(int index) throws Exception;
+    }
+
+}
