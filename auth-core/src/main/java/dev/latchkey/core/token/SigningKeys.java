@@ -39,6 +39,8 @@ public final class SigningKeys {
     private static final System.Logger LOG = System.getLogger(SigningKeys.class.getName());
     /** How often an unknown kid may make us re-read the store (another engine may have rotated). */
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
+    /** How often signing re-reads the store: to sign with a key another engine made, and to prune retired keys. */
+    private static final Duration REFRESH_INTERVAL = Duration.ofMinutes(1);
 
     private final Store store;
     private final Clock clock;
@@ -86,10 +88,10 @@ public final class SigningKeys {
      * @return the signing key
      */
     public synchronized ActiveKey current() {
-        if (keys.isEmpty()) {
+        Instant now = clock.instant();
+        if (keys.isEmpty() || !now.isBefore(lastReload.plus(REFRESH_INTERVAL))) {
             reload();
         }
-        Instant now = clock.instant();
         Loaded newest = keys.isEmpty() ? null : keys.get(keys.size() - 1);
         if (newest == null || !newest.stored().createdAt().plus(settings.signingKeyRotation()).isAfter(now)) {
             generate(now);
