@@ -15,6 +15,7 @@ import dev.latchkey.api.Session;
 import dev.latchkey.api.User;
 import dev.latchkey.api.UserState;
 import dev.latchkey.testkit.EngineHarness;
+import dev.latchkey.testkit.Race;
 import dev.latchkey.testkit.RecordingListener;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,12 +23,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -123,7 +118,7 @@ class SessionLifecycleTest {
         ann.addChangeListener(events);
         engine.clock().advance(Duration.ofMinutes(31));
 
-        List<String> tokens = race(16, i -> ann.validAccessToken());
+        List<String> tokens = Race.run(16, i -> ann.validAccessToken());
         assertThat(new HashSet<>(tokens)).hasSize(1);
         ann.logOut();
         events.await(AuthChange.Type.LOGGED_OUT, AuthChange.Cause.LOG_OUT);
@@ -146,14 +141,14 @@ class SessionLifecycleTest {
 
     @Test
     void racingFirstLogInsOfOneIdentityMakeExactlyOneUser() throws Exception {
-        List<String> viaService = race(64, i -> engine.service().logIn(PasswordlessIdp.as("newcomer")).user().id());
+        List<String> viaService = Race.run(64, i -> engine.service().logIn(PasswordlessIdp.as("newcomer")).user().id());
         assertThat(new HashSet<>(viaService)).hasSize(1);
 
         List<AuthApp> devices = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             devices.add(engine.newClient());
         }
-        List<String> viaApps = race(64, i -> devices.get(i % devices.size()).logIn(PasswordlessIdp.as("second-newcomer")).id());
+        List<String> viaApps = Race.run(64, i -> devices.get(i % devices.size()).logIn(PasswordlessIdp.as("second-newcomer")).id());
         assertThat(new HashSet<>(viaApps)).hasSize(1);
         for (AuthApp device : devices) {
             assertThat(device.allUsers()).hasSize(1);
@@ -168,7 +163,7 @@ class SessionLifecycleTest {
             String refreshToken = user.refreshToken();
             engine.clock().advance(Duration.ofMinutes(31));
             Set<String> handedOut = java.util.concurrent.ConcurrentHashMap.newKeySet();
-            race(8, i -> {
+            Race.run(8, i -> {
                 try {
                     if (i == 0) {
                         user.logOut();
@@ -196,7 +191,7 @@ class SessionLifecycleTest {
             Session s = service.logIn(PasswordlessIdp.as(name));
             String userId = s.user().id();
             List<Session> opened = java.util.Collections.synchronizedList(new ArrayList<>());
-            race(8, i -> {
+            Race.run(8, i -> {
                 try {
                     switch (i % 4) {
                         case 0 -> service.deleteUser(userId);
@@ -253,35 +248,5 @@ class SessionLifecycleTest {
         JsonParser.parseString(jwks).getAsJsonObject().getAsJsonArray("keys")
                 .forEach(k -> kids.add(k.getAsJsonObject().get("kid").getAsString()));
         return kids;
-    }
-
-    /** Runs {@code n} calls released at once and returns their results in order. */
-    static <T> List<T> race(int n, IndexedCall<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 32));
-        CountDownLatch go = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    go.await();
-                    return call.call(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            go.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(60, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @FunctionalInterface
-    interface IndexedCall<T> {
-        T call(int index) throws Exception;
     }
 }

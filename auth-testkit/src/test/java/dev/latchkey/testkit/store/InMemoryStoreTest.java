@@ -1,4 +1,7 @@
-package dev.latchkey.core.store;
+package dev.latchkey.testkit.store;
+
+import dev.latchkey.core.store.InMemoryStore;
+import dev.latchkey.core.store.Store;
 
 class InMemoryStoreTest extends StoreContract {
     @Override

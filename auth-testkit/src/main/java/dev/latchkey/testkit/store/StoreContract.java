@@ -1,4 +1,4 @@
-package dev.latchkey.core.store;
+package dev.latchkey.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,26 +9,30 @@ import dev.latchkey.api.Identity;
 import dev.latchkey.api.Profile;
 import dev.latchkey.api.UserType;
 import dev.latchkey.api.spi.ProviderStore;
+import dev.latchkey.core.store.LinkOutcome;
+import dev.latchkey.core.store.NewUser;
+import dev.latchkey.core.store.Store;
+import dev.latchkey.core.store.StoredIdentity;
+import dev.latchkey.core.store.StoredSession;
+import dev.latchkey.core.store.StoredSigningKey;
+import dev.latchkey.core.store.StoredUser;
+import dev.latchkey.testkit.Race;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link Store} must do, whatever keeps the data. A store's test extends this class and
- * supplies {@link #newStore()}; the in-memory store runs it now, H2 and PostgreSQL will run it
- * unchanged.
+ * What every {@link Store} must do, whatever keeps the data: atomic find-or-create of users under
+ * racing log-ins, linking rules, cascading deletes, sessions that never outlive their user, signing
+ * keys, and the provider documents' compare-and-set, index and serializable transactions. A store's
+ * test extends this class and supplies {@link #newStore()}; every store Latchkey ships runs it
+ * unchanged, and so can a third party's.
  */
 public abstract class StoreContract {
     protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -44,6 +48,7 @@ public abstract class StoreContract {
      */
     protected abstract Store newStore();
 
+    /** Opens a fresh store before each test. */
     @BeforeEach
     void openStore() {
         store = newStore();
@@ -78,7 +83,7 @@ public abstract class StoreContract {
     @Test
     void racingFirstLogInsOfOneIdentityCreateExactlyOneUser() throws Exception {
         Identity identity = Identity.of("test-idp", "racer");
-        List<StoredUser> results = race(200, i -> store.logInIdentity(identity, newUser("u-race-" + i), T0));
+        List<StoredUser> results = Race.run(200, i -> store.logInIdentity(identity, newUser("u-race-" + i), T0));
         assertThat(results).extracting(StoredUser::id).containsOnly(results.get(0).id());
         assertThat(store.findUserByIdentity("test-idp", "racer")).isPresent();
     }
@@ -120,7 +125,7 @@ public abstract class StoreContract {
             userIds.add(store.logInIdentity(Identity.of("test-idp", "user" + i), newUser(), T0).id());
         }
         Identity contested = Identity.of("email", "contested@example.com");
-        List<LinkOutcome> outcomes = race(THREADS, i -> store.linkIdentity(userIds.get(i), contested, T0));
+        List<LinkOutcome> outcomes = Race.run(THREADS, i -> store.linkIdentity(userIds.get(i), contested, T0));
         assertThat(outcomes).filteredOn(o -> o == LinkOutcome.LINKED).hasSize(1);
         assertThat(outcomes).filteredOn(o -> o == LinkOutcome.IN_USE).hasSize(THREADS - 1);
     }
@@ -215,23 +220,7 @@ public abstract class StoreContract {
         for (int round = 0; round < 50; round++) {
             StoredUser user = store.logInIdentity(Identity.of("test-idp", "race-" + round), newUser(), T0);
             String hash = "h-race-" + round;
-            CountDownLatch start = new CountDownLatch(1);
-            ExecutorService pool = Executors.newFixedThreadPool(2);
-            try {
-                Future<?> create = pool.submit(() -> {
-                    start.await();
-                    return store.createSession(session(user.id(), hash));
-                });
-                Future<?> delete = pool.submit(() -> {
-                    start.await();
-                    return store.deleteUser(user.id());
-                });
-                start.countDown();
-                create.get(10, TimeUnit.SECONDS);
-                delete.get(10, TimeUnit.SECONDS);
-            } finally {
-                pool.shutdownNow();
-            }
+            Race.run(2, i -> i == 0 ? store.createSession(session(user.id(), hash)) : store.deleteUser(user.id()).isPresent());
             assertThat(store.findUser(user.id())).isEmpty();
             assertThat(store.findSessionByTokenHash(hash)).as("round %d", round).isEmpty();
         }
@@ -321,7 +310,7 @@ public abstract class StoreContract {
     void concurrentTransactionsAreSerializable() throws Exception {
         ProviderStore docs = store.documents("test-idp");
         docs.compareAndSet("counter", 0, "{\"n\":0}", null);
-        race(THREADS * 8, i -> docs.transaction(tx -> {
+        Race.run(THREADS * 8, i -> docs.transaction(tx -> {
             int n = Integer.parseInt(tx.get("counter").orElseThrow().json().replaceAll("\\D", ""));
             tx.put("counter", "{\"n\":" + (n + 1) + "}", null);
             return null;
@@ -334,7 +323,7 @@ public abstract class StoreContract {
         ProviderStore docs = store.documents("test-idp");
         int limit = 5;
         AtomicInteger refused = new AtomicInteger();
-        race(THREADS * 2, i -> docs.transaction(tx -> {
+        Race.run(THREADS * 2, i -> docs.transaction(tx -> {
             if (tx.findByIndex("owner").size() >= limit) {
                 refused.incrementAndGet();
                 return null;
@@ -349,7 +338,7 @@ public abstract class StoreContract {
     @Test
     void racingCreatesHaveOneWinner() throws Exception {
         ProviderStore docs = store.documents("test-idp");
-        List<Boolean> won = race(THREADS, i -> docs.compareAndSet("only", 0, "{\"by\":" + i + "}", null));
+        List<Boolean> won = Race.run(THREADS, i -> docs.compareAndSet("only", 0, "{\"by\":" + i + "}", null));
         assertThat(won).filteredOn(w -> w).hasSize(1);
     }
 
@@ -391,37 +380,6 @@ public abstract class StoreContract {
 
     private static void assertInternal(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
         assertThatThrownBy(call).isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL));
-    }
-
-    /** Runs {@code n} calls at once (all released together) and returns their results. */
-    protected static <T> List<T> race(int n, IndexedCall<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(n, 32));
-        CountDownLatch start = new CountDownLatch(1);
-        try {
-            List<Future<T>> futures = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                int index = i;
-                Callable<T> task = () -> {
-                    start.await();
-                    return call.call(index);
-                };
-                futures.add(pool.submit(task));
-            }
-            start.countDown();
-            List<T> results = new ArrayList<>();
-            for (Future<T> f : futures) {
-                results.add(f.get(30, TimeUnit.SECONDS));
-            }
-            return results;
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    /** A call that knows its place in a race. */
-    @FunctionalInterface
-    protected interface IndexedCall<T> {
-        T call(int index) throws Exception;
     }
 
 }
