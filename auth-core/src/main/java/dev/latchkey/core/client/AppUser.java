@@ -160,10 +160,7 @@ final class AppUser implements User {
 
     @Override
     public CompletableFuture<Void> logOutAsync() {
-        return app.async(() -> {
-            logOut();
-            return null;
-        });
+        return app.asyncVoid(this::logOut);
     }
 
     @Override

@@ -64,10 +64,7 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> enableAsync(String id) {
-        return user.app().async(() -> {
-            enable(id);
-            return null;
-        });
+        return user.app().asyncVoid(() -> enable(id));
     }
 
     @Override
@@ -80,10 +77,7 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> disableAsync(String id) {
-        return user.app().async(() -> {
-            disable(id);
-            return null;
-        });
+        return user.app().asyncVoid(() -> disable(id));
     }
 
     @Override
@@ -96,9 +90,6 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> deleteAsync(String id) {
-        return user.app().async(() -> {
-            delete(id);
-            return null;
-        });
+        return user.app().asyncVoid(() -> delete(id));
     }
 }

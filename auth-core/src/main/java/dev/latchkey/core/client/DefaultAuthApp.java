@@ -168,10 +168,7 @@ public final class DefaultAuthApp implements AuthApp {
 
     @Override
     public CompletableFuture<Void> removeUserAsync(User user) {
-        return async(() -> {
-            removeUser(user);
-            return null;
-        });
+        return asyncVoid(() -> removeUser(user));
     }
 
     @Override
@@ -189,10 +186,7 @@ public final class DefaultAuthApp implements AuthApp {
 
     @Override
     public CompletableFuture<Void> deleteUserAsync(User user) {
-        return async(() -> {
-            deleteUser(user);
-            return null;
-        });
+        return asyncVoid(() -> deleteUser(user));
     }
 
     @Override
@@ -223,6 +217,10 @@ public final class DefaultAuthApp implements AuthApp {
     }
 
     <T> CompletableFuture<T> async(Supplier<T> call) {
+        return Async.run(call, worker);
+    }
+
+    CompletableFuture<Void> asyncVoid(Runnable call) {
         return Async.run(call, worker);
     }
 

@@ -38,6 +38,20 @@ public final class Async {
     }
 
     /**
+     * Runs a blocking call that returns nothing on an executor.
+     *
+     * @param call the call
+     * @param executor where to run it
+     * @return a future that completes when the call returns, or with its exception
+     */
+    public static CompletableFuture<Void> run(Runnable call, Executor executor) {
+        return run(() -> {
+            call.run();
+            return null;
+        }, executor);
+    }
+
+    /**
      * The exception a failed future's {@code join} hides in a {@link CompletionException}.
      *
      * @param e the exception from {@code join}

@@ -56,10 +56,7 @@ final class UserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> enableAsync(String id) {
-        return async(() -> {
-            enable(id);
-            return null;
-        });
+        return Async.run(() -> enable(id), executor);
     }
 
     @Override
@@ -69,10 +66,7 @@ final class UserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> disableAsync(String id) {
-        return async(() -> {
-            disable(id);
-            return null;
-        });
+        return Async.run(() -> disable(id), executor);
     }
 
     @Override
@@ -82,10 +76,7 @@ final class UserApiKeys implements ApiKeyAuth {
 
     @Override
     public CompletableFuture<Void> deleteAsync(String id) {
-        return async(() -> {
-            delete(id);
-            return null;
-        });
+        return Async.run(() -> delete(id), executor);
     }
 
     private <T> CompletableFuture<T> async(Supplier<T> call) {
