@@ -26,6 +26,10 @@ import java.util.TreeSet;
 public final class Credentials {
     /** How deeply payload maps and lists may nest. */
     public static final int MAX_DEPTH = JsonValues.MAX_DEPTH;
+    /** At most this many field names appear in {@link #toString()}. */
+    public static final int SHOWN_FIELDS = 8;
+    /** A field name in {@link #toString()} is cut to this many characters. */
+    public static final int SHOWN_NAME_LENGTH = 40;
 
     private final String providerType;
     private final Map<String, Object> payload;
@@ -212,10 +216,33 @@ public final class Credentials {
         return reuseExisting;
     }
 
-    /** Shows the type and field names only; values are never shown. */
+    /**
+     * Shows the type and field names only; values are never shown. Field names come from outside,
+     * so at most {@value #SHOWN_FIELDS} are shown, each cut to {@value #SHOWN_NAME_LENGTH}
+     * characters, with control and non-ASCII characters as {@code ?}: safe to put in a message or a
+     * log line.
+     */
     @Override
     public String toString() {
-        return "Credentials[" + providerType + ", fields=" + new TreeSet<>(payload.keySet()) + "]";
+        StringBuilder sb = new StringBuilder("Credentials[").append(providerType).append(", fields=[");
+        int shown = 0;
+        for (String name : new TreeSet<>(payload.keySet())) {
+            if (shown == SHOWN_FIELDS) {
+                sb.append(", +").append(payload.size() - SHOWN_FIELDS).append(" more");
+                break;
+            }
+            sb.append(shown++ == 0 ? "" : ", ").append(printable(name));
+        }
+        return sb.append("]]").toString();
+    }
+
+    private static String printable(String name) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < name.length() && i < SHOWN_NAME_LENGTH; i++) {
+            char c = name.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return name.length() > SHOWN_NAME_LENGTH ? sb.append("...").toString() : sb.toString();
     }
 
     /** Same type, same reuse flag and the same payload; strings are compared in constant time. */

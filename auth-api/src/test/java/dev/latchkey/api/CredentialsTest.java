@@ -85,6 +85,22 @@ class CredentialsTest {
     }
 
     @Test
+    void toStringBoundsAndEscapesFieldNamesBecauseTheyComeFromOutside() {
+        Map<String, Object> hostile = new LinkedHashMap<>();
+        hostile.put("n".repeat(1_000_000), 1);
+        hostile.put("a\r\nFORGED-LOG-LINE", 2);
+        hostile.put("nul\u0000", 3);
+        String shown = Credentials.of("x", hostile).toString();
+        assertThat(shown).hasSizeLessThan(200).doesNotContain("\r").doesNotContain("\n").doesNotContain("\u0000")
+                .contains("a??FORGED-LOG-LINE", "n".repeat(Credentials.SHOWN_NAME_LENGTH) + "...");
+        Map<String, Object> many = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            many.put("f" + (100 + i), i);
+        }
+        assertThat(Credentials.of("x", many).toString()).contains("+92 more").hasSizeLessThan(200);
+    }
+
+    @Test
     void equalityComparesValuesButHashCodeIgnoresThem() {
         Credentials a = Credentials.emailPassword("bob@example.com", "MySekritPwd");
         Credentials same = Credentials.emailPassword("bob@example.com", "MySekritPwd");

@@ -38,7 +38,10 @@ public interface CredentialProvider {
      * Checks the credentials and says whose they are.
      *
      * @param credentials credentials of this provider's type
-     * @return the identity the credentials prove; its subject is stable per external account
+     * @return the identity the credentials prove; its subject is stable per external account.
+     *     Check what a backend said before building it: {@link Identity} refuses a blank or overlong
+     *     subject with {@link dev.latchkey.api.ErrorCode#INTERNAL}, where a backend's bad answer
+     *     should be {@link dev.latchkey.api.ErrorCode#PROVIDER_BACKEND}
      * @throws AuthException {@link dev.latchkey.api.ErrorCode#INVALID_CREDENTIALS} when wrong,
      *     {@link dev.latchkey.api.ErrorCode#MALFORMED} when not in the expected shape,
      *     {@link dev.latchkey.api.ErrorCode#NETWORK} or

@@ -49,7 +49,9 @@ public interface ProviderContext {
     ProviderStore store();
 
     /**
-     * A shared service: {@code okhttp3.OkHttpClient} (the one HTTP client, with sane timeouts),
+     * A shared service: {@code okhttp3.OkHttpClient} (the one HTTP client: connect timeout 5 s,
+     * read and write 10 s, whole call 15 s, redirects not followed — derive a client with tighter
+     * timeouts through {@code newBuilder()}, which shares its connection pool),
      * {@link java.util.concurrent.ScheduledExecutorService}, {@link java.security.SecureRandom}.
      *
      * @param type the service's type

@@ -10,7 +10,6 @@ import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.ProviderContext;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.TreeSet;
 
 /**
  * {@code anon-user}: every log-in is a new anonymous account, as in App Services. Reusing a
@@ -38,8 +37,7 @@ public final class AnonymousProvider implements CredentialProvider {
                     + " credentials; the anon-user provider takes Credentials.anonymous()");
         }
         if (!credentials.payload().isEmpty()) {
-            throw new AuthException(ErrorCode.MALFORMED, "anonymous credentials carry no fields, but these have "
-                    + new TreeSet<>(credentials.payload().keySet()));
+            throw new AuthException(ErrorCode.MALFORMED, "anonymous credentials carry no fields, but got " + credentials);
         }
         byte[] id = new byte[16];
         random.nextBytes(id);

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -74,9 +73,8 @@ public final class ApiKeyProvider implements CredentialProvider, ApiKeyManager {
             throw new AuthException(ErrorCode.MALFORMED, "these are " + credentials.providerType()
                     + " credentials; the api-key provider takes Credentials.apiKey(key)");
         }
-        if (!credentials.payload().keySet().equals(java.util.Set.of("key"))) {
-            throw new AuthException(ErrorCode.MALFORMED, "api-key credentials have exactly one field, 'key', but these have "
-                    + new TreeSet<>(credentials.payload().keySet()));
+        if (credentials.payload().size() != 1 || !credentials.payload().containsKey("key")) {
+            throw new AuthException(ErrorCode.MALFORMED, "api-key credentials have exactly one field, 'key', but got " + credentials);
         }
         String key = credentials.stringField("key")
                 .orElseThrow(() -> new AuthException(ErrorCode.MALFORMED, "the 'key' of api-key credentials must be a string"));

@@ -341,7 +341,8 @@ public final class DefaultAuthService implements AuthService {
             identity = provider.authenticate(credentials);
         } catch (AuthException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            // Errors a provider's bug can raise on hostile input; the JVM-fatal ones (OutOfMemoryError) still propagate.
             StackTraceElement[] trace = e.getStackTrace();
             LOG.log(System.Logger.Level.ERROR, "provider ''{0}'' threw {1} at {2}; this is a bug in {3}", provider.type(),
                     e.getClass().getName(), trace.length > 0 ? trace[0] : "(no stack)", provider.getClass().getName());

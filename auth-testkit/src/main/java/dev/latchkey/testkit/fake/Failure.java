@@ -1,0 +1,25 @@
+package dev.latchkey.testkit.fake;
+
+/**
+ * A way a provider's backend can let it down, as a {@link FakeBackend} plays it on a real
+ * loopback socket. Each maps to the {@link dev.latchkey.api.ErrorCode} a provider must answer
+ * with (DESIGN.md §3, SECURITY.md #7).
+ */
+public enum Failure {
+    /** The server is shut down: connecting is refused. A provider answers {@code NETWORK}. */
+    DOWN,
+    /** The server accepts the connection and reads the request but never answers. {@code NETWORK}, within a timeout. */
+    STALL,
+    /** HTTP 500 with a JSON error body. {@code PROVIDER_BACKEND}. */
+    SERVER_ERROR,
+    /** HTTP 429 with {@code Retry-After}. {@code RATE_LIMITED} or {@code PROVIDER_BACKEND}. */
+    TOO_MANY_REQUESTS,
+    /** HTTP 200 whose body, although labelled {@code application/json}, is not JSON. {@code PROVIDER_BACKEND}. */
+    GARBAGE,
+    /**
+     * HTTP 200 with the answer the backend would have given, padded past
+     * {@link JsonEndpointBackend#OVERSIZED_BYTES} bytes and sent chunked (no {@code Content-Length}),
+     * so only a provider that bounds what it reads notices. {@code PROVIDER_BACKEND}.
+     */
+    OVERSIZED
+}
