@@ -6,9 +6,9 @@ import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.ProviderContext;
 
 /**
- * Two providers that claim one type, as two jars might. They are registered only in the test
- * fixture {@code fixtures/two-jars-one-type}, which a test puts on a class loader of its own, so no
- * other test ever discovers them.
+ * Two providers that claim one type, as two jars might. Only
+ * {@code ProviderRegistryTest.twoJarsClaimingOneTypeFailAtStartNamingBoth} registers them, on a
+ * class loader of its own, so no other test ever discovers them.
  */
 final class DuplicateTypeProviders {
     private DuplicateTypeProviders() {

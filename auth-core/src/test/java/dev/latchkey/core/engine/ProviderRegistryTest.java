@@ -12,6 +12,8 @@ import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.ProviderContext;
 import dev.latchkey.core.Latchkey;
 import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URLClassLoader;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import okhttp3.OkHttpClient;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Provider discovery, configuration checks at start-up, and the provider's view of the engine. */
 class ProviderRegistryTest {
@@ -57,18 +60,23 @@ class ProviderRegistryTest {
                 ErrorCode.CONFIGURATION, "providers.anon-usr", "found: [anon-user, api-key]");
     }
 
+    /**
+     * Two jars that register providers of one type are simulated by a class loader over a
+     * directory this test writes (a services file naming two classes of the test sources): the
+     * registration exists only for this test, never on the module's class path.
+     */
     @Test
-    void twoJarsClaimingOneTypeFailAtStartNamingBoth() {
-        URL fixture = getClass().getClassLoader().getResource("fixtures/two-jars-one-type/");
-        assertThat(fixture).isNotNull();
+    void twoJarsClaimingOneTypeFailAtStartNamingBoth(@TempDir Path jar) throws Exception {
+        Path services = jar.resolve("META-INF/services/" + CredentialProvider.class.getName());
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, DuplicateTypeProviders.First.class.getName() + "\n"
+                + DuplicateTypeProviders.Second.class.getName() + "\n");
         Thread thread = Thread.currentThread();
         ClassLoader original = thread.getContextClassLoader();
-        try (URLClassLoader twoJars = new URLClassLoader(new URL[] {fixture}, original)) {
+        try (URLClassLoader twoJars = new URLClassLoader(new URL[] {jar.toUri().toURL()}, original)) {
             thread.setContextClassLoader(twoJars);
             assertFails(() -> Latchkey.service("app").build(), ErrorCode.CONFIGURATION, "two providers claim type 'dup-type'",
                     "DuplicateTypeProviders$First", "DuplicateTypeProviders$Second", "remove one of the jars");
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
         } finally {
             thread.setContextClassLoader(original);
         }

@@ -1,0 +1,35 @@
+package dev.latchkey.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.latchkey.api.AuthApp;
+import dev.latchkey.api.AuthService;
+import dev.latchkey.api.Credentials;
+import dev.latchkey.api.User;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Guice users install {@link LatchkeyModule} and get the same graph the builders build. */
+class LatchkeyModuleTest {
+
+    @Test
+    void theModuleGivesOneEngineAndAnAppOverIt(@TempDir Path dir) throws Exception {
+        Path config = dir.resolve("latchkey.json");
+        Files.writeString(config, "{\"providers\": {\"anon-user\": {\"enabled\": true}}}");
+        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app").config(config).build()));
+        AuthService service = injector.getInstance(AuthService.class);
+        AuthApp app = injector.getInstance(AuthApp.class);
+        try (app) {
+            assertThat(injector.getInstance(AuthService.class)).isSameAs(service);
+            assertThat(injector.getInstance(AuthApp.class)).isSameAs(app);
+            assertThat(app.appId()).isEqualTo("my-app");
+            User user = app.logIn(Credentials.anonymous());
+            assertThat(service.verify(user.validAccessToken()).userId()).as("the app runs on the injector's engine")
+                    .isEqualTo(user.id());
+        }
+    }
+}
