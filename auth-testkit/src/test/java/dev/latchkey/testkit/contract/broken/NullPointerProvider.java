@@ -4,30 +4,21 @@ import dev.latchkey.api.AuthException;
 import dev.latchkey.api.Credentials;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Identity;
-import dev.latchkey.api.spi.CredentialProvider;
-import dev.latchkey.api.spi.ProviderContext;
-import dev.latchkey.testkit.contract.ContractEnvironment;
-import dev.latchkey.testkit.contract.CredentialProviderContract;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Broken on purpose: casts the {@code token} field without checking it, so a missing field throws
  * NullPointerException and a number throws ClassCastException.
  */
-public final class NullPointerProvider implements CredentialProvider {
+public final class NullPointerProvider extends TokenProvider {
     static final String TYPE = "test-null-pointer";
 
-    @Override
-    public String type() {
-        return TYPE;
-    }
-
-    @Override
-    public void start(ProviderContext context) {
+    NullPointerProvider() {
+        super(TYPE, "npe");
     }
 
     @Override
     public Identity authenticate(Credentials credentials) {
+        // The bug: a cast and a dereference of a field nobody checked.
         String token = (String) credentials.payload().get("token");
         if (!token.startsWith("npe-")) {
             throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "unknown token");
@@ -36,23 +27,10 @@ public final class NullPointerProvider implements CredentialProvider {
     }
 
     /** The contract, run against this provider only by {@link ContractCatchesBrokenProvidersTest}. */
-    @ExtendWith(OnlyThroughEngineTestKit.class)
-    public static class Contract extends CredentialProviderContract {
-        private final TokenAccounts tokens = new TokenAccounts("npe");
-
-        @Override
-        protected CredentialProvider createProvider() {
-            return new NullPointerProvider();
-        }
-
-        @Override
-        protected Credentials validCredentials(ContractEnvironment env) {
-            return tokens.credentials(TYPE, "alice");
-        }
-
-        @Override
-        protected Credentials otherAccountCredentials(ContractEnvironment env) {
-            return tokens.credentials(TYPE, "bob");
+    public static class Contract extends TokenProviderContract {
+        /** Creates the contract run. */
+        public Contract() {
+            super(TYPE, "npe", NullPointerProvider::new);
         }
     }
 }
