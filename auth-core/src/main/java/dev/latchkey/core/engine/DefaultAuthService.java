@@ -114,7 +114,14 @@ public final class DefaultAuthService implements AuthService {
         if (user.disabled()) {
             throw new AuthException(ErrorCode.USER_DISABLED, "the user is disabled");
         }
-        return openSession(user, device, identity);
+        Session session = openSession(user, device, identity);
+        if (provider instanceof ApiKeyManager keys && !keys.find(user.id(), identity.subject()).map(ApiKey::enabled).orElse(false)) {
+            // The key was disabled between its check and the session: disabling writes the flag before it
+            // ends the key's sessions, so either that sweep caught this session or this check does.
+            store.deleteSession(session.sessionId());
+            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "the API key is disabled");
+        }
+        return session;
     }
 
     @Override
@@ -314,11 +321,13 @@ public final class DefaultAuthService implements AuthService {
         StoredSession session = new StoredSession(secrets.newId(16), user.id(), deviceId, identity.providerType(),
                 identity.subject(), Secrets.sha256(refreshToken), now, now.plus(tokenSettings.refreshTokenTtl()));
         if (!store.createSession(session)) {
-            // Deleted or disabled between finding the user and opening the session.
-            Optional<StoredUser> now2 = store.findUser(user.id());
-            throw now2.isPresent()
-                    ? new AuthException(ErrorCode.USER_DISABLED, "the user is disabled")
-                    : new AuthException(ErrorCode.INVALID_CREDENTIALS, "the user was deleted");
+            // Deleted, disabled or unlinked between finding the user and opening the session.
+            Optional<StoredUser> current = store.findUser(user.id());
+            if (current.isPresent() && current.get().disabled()) {
+                throw new AuthException(ErrorCode.USER_DISABLED, "the user is disabled");
+            }
+            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, current.isPresent()
+                    ? "the credentials were revoked while logging in" : "the user was deleted");
         }
         AccessTokens.Issued access = accessTokens.issue(user, session);
         return new Session(user.toUserInfo(), deviceId, session.id(), access.token(), access.expiresAt(), refreshToken,

@@ -151,7 +151,9 @@ public final class InMemoryStore implements Store {
     public boolean createSession(StoredSession session) {
         synchronized (lock) {
             StoredUser user = users.get(session.userId());
-            if (user == null || user.disabled()) {
+            boolean identityStillTheirs =
+                    session.userId().equals(ownerOfIdentity.get(new IdentityKey(session.providerType(), session.subject())));
+            if (user == null || user.disabled() || !identityStillTheirs) {
                 return false;
             }
             sessions.put(session.id(), session);

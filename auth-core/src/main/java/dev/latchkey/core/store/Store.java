@@ -90,11 +90,12 @@ public interface Store extends AutoCloseable {
     boolean setCustomData(String userId, Map<String, Object> customData);
 
     /**
-     * Opens a session, only if its user exists and is not disabled at that moment: a session
-     * never outlives the deletion or disabling of its user.
+     * Opens a session, only if at that moment its user exists, is not disabled, and still owns
+     * the identity that opened it: a session never outlives the deletion or disabling of its user,
+     * nor the unlinking of its identity (a deleted API key).
      *
      * @param session the session
-     * @return false when the user is gone or disabled
+     * @return false when the user is gone or disabled, or the identity is no longer the user's
      */
     boolean createSession(StoredSession session);
 

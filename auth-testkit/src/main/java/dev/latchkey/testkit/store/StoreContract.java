@@ -134,7 +134,7 @@ public abstract class StoreContract {
     void deletingAUserDeletesItsIdentitiesAndSessions() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "gone"), newUser(), T0);
         store.linkIdentity(user.id(), Identity.of("email", "gone@example.com"), T0);
-        StoredSession session = session(user.id(), "h-gone");
+        StoredSession session = session(user, "h-gone");
         assertThat(store.createSession(session)).isTrue();
 
         Optional<StoredUser> deleted = store.deleteUser(user.id());
@@ -152,18 +152,19 @@ public abstract class StoreContract {
     @Test
     void disablingAUserEndsItsSessionsAndRefusesNewOnes() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "dis"), newUser(), T0);
-        StoredSession first = session(user.id(), "h-dis-1");
+        StoredSession first = session(user, "h-dis-1");
         store.createSession(first);
         assertThat(store.setDisabled(user.id(), true)).isTrue();
         assertThat(store.findUser(user.id()).orElseThrow().disabled()).isTrue();
         assertThat(store.findSession(first.id())).isEmpty();
-        assertThat(store.createSession(session(user.id(), "h-dis-2"))).isFalse();
+        assertThat(store.createSession(session(user, "h-dis-2"))).isFalse();
         assertThat(store.findSessionByTokenHash("h-dis-2")).isEmpty();
 
         assertThat(store.setDisabled(user.id(), false)).isTrue();
-        assertThat(store.createSession(session(user.id(), "h-dis-3"))).isTrue();
+        assertThat(store.createSession(session(user, "h-dis-3"))).isTrue();
         assertThat(store.setDisabled("no-such-user", true)).isFalse();
-        assertThat(store.createSession(session("no-such-user", "h-none"))).isFalse();
+        assertThat(store.createSession(new StoredSession("s-none", "no-such-user", "d", "test-idp", "dis", "h-none", T0,
+                T0.plusSeconds(60)))).isFalse();
     }
 
     @Test
@@ -182,7 +183,7 @@ public abstract class StoreContract {
     @Test
     void sessionsAreFoundByTokenHashAndById() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "s"), newUser(), T0);
-        StoredSession s = session(user.id(), "hash-1");
+        StoredSession s = session(user, "hash-1");
         assertThat(store.createSession(s)).isTrue();
         assertThat(store.findSessionByTokenHash("hash-1")).contains(s);
         assertThat(store.findSession(s.id())).contains(s);
@@ -190,6 +191,22 @@ public abstract class StoreContract {
         assertThat(store.deleteSession(s.id())).isTrue();
         assertThat(store.deleteSession(s.id())).isFalse();
         assertThat(store.findSessionByTokenHash("hash-1")).isEmpty();
+    }
+
+    @Test
+    void aSessionNeedsItsIdentityToStillBelongToTheUser() {
+        StoredUser ann = store.logInIdentity(Identity.of("test-idp", "ann"), newUser(), T0);
+        StoredUser bob = store.logInIdentity(Identity.of("test-idp", "bob"), newUser(), T0);
+        store.linkIdentity(ann.id(), Identity.of("api-key", "K9"), T0);
+        assertThat(store.createSession(new StoredSession("s-k9", ann.id(), "d", "api-key", "K9", "h-k9", T0, T0.plusSeconds(60))))
+                .isTrue();
+        store.unlinkIdentity(ann.id(), "api-key", "K9");
+        assertThat(store.createSession(new StoredSession("s-k9b", ann.id(), "d", "api-key", "K9", "h-k9b", T0, T0.plusSeconds(60))))
+                .as("an unlinked identity opens no session").isFalse();
+        assertThat(store.createSession(new StoredSession("s-x", bob.id(), "d", "test-idp", "ann", "h-x", T0, T0.plusSeconds(60))))
+                .as("another user's identity opens no session").isFalse();
+        assertThat(store.findSessionByTokenHash("h-k9b")).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-x")).isEmpty();
     }
 
     @Test
@@ -207,6 +224,8 @@ public abstract class StoreContract {
     @Test
     void sessionsOfOneIdentityEndTogether() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "multi"), newUser(), T0);
+        store.linkIdentity(user.id(), Identity.of("api-key", "K1"), T0);
+        store.linkIdentity(user.id(), Identity.of("api-key", "K2"), T0);
         store.createSession(new StoredSession("s-a", user.id(), "d", "api-key", "K1", "h-a", T0, T0.plusSeconds(100)));
         store.createSession(new StoredSession("s-b", user.id(), "d", "api-key", "K1", "h-b", T0, T0.plusSeconds(100)));
         store.createSession(new StoredSession("s-c", user.id(), "d", "api-key", "K2", "h-c", T0, T0.plusSeconds(100)));
@@ -220,7 +239,7 @@ public abstract class StoreContract {
         for (int round = 0; round < 50; round++) {
             StoredUser user = store.logInIdentity(Identity.of("test-idp", "race-" + round), newUser(), T0);
             String hash = "h-race-" + round;
-            Race.run(2, i -> i == 0 ? store.createSession(session(user.id(), hash)) : store.deleteUser(user.id()).isPresent());
+            Race.run(2, i -> i == 0 ? store.createSession(session(user, hash)) : store.deleteUser(user.id()).isPresent());
             assertThat(store.findUser(user.id())).isEmpty();
             assertThat(store.findSessionByTokenHash(hash)).as("round %d", round).isEmpty();
         }
@@ -374,8 +393,11 @@ public abstract class StoreContract {
         return new NewUser(id, UserType.NORMAL, T0);
     }
 
-    private static StoredSession session(String userId, String hash) {
-        return new StoredSession("s-" + hash, userId, "device", "test-idp", "subject", hash, T0, T0.plusSeconds(3600));
+    /** A session opened with the user's first identity. */
+    private static StoredSession session(StoredUser user, String hash) {
+        StoredIdentity identity = user.identities().get(0);
+        return new StoredSession("s-" + hash, user.id(), "device", identity.providerType(), identity.subject(), hash, T0,
+                T0.plusSeconds(3600));
     }
 
     private static void assertInternal(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
