@@ -1,5 +1,6 @@
 package dev.latchkey.core.engine;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.api.ApiKey;
 import dev.latchkey.api.ApiKeyAuth;
 import dev.latchkey.api.AuthException;
@@ -28,6 +29,7 @@ import dev.latchkey.core.token.Secrets;
 import dev.latchkey.core.token.SigningKeys;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
@@ -42,8 +44,8 @@ public final class DefaultAuthService implements AuthService {
     private static final System.Logger LOG = System.getLogger(DefaultAuthService.class.getName());
     private static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
-    /** Custom data rides in every access token, so it is kept small. */
-    static final int MAX_CUSTOM_DATA_LENGTH = 8_192;
+    /** Custom data rides in every access token, so it is kept small (AccessTokens sizes its limit from this). */
+    public static final int MAX_CUSTOM_DATA_BYTES = 8_192;
 
     private final String appId;
     private final Store store;
@@ -224,18 +226,18 @@ public final class DefaultAuthService implements AuthService {
     public void setCustomData(String userId, Map<String, ?> customData) {
         requireParameter(userId, "user id");
         requireParameter(customData, "custom data");
-        String json;
         Map<String, Object> normalized;
         try {
-            var tree = JsonTrees.toJson(customData).getAsJsonObject();
-            json = tree.toString();
-            normalized = JsonTrees.toMap(tree);
+            normalized = JsonTrees.toMap(JsonTrees.toJson(customData).getAsJsonObject());
         } catch (IllegalArgumentException e) {
             throw new AuthException(ErrorCode.INVALID_PARAMETER, "custom data must be JSON values: " + e.getMessage());
         }
-        if (json.length() > MAX_CUSTOM_DATA_LENGTH) {
+        // Measured as the token will carry it: Nimbus's JSON, in UTF-8 bytes, so the access token
+        // always stays under the length AccessTokens accepts.
+        int bytes = JSONObjectUtils.toJSONString(normalized).getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_CUSTOM_DATA_BYTES) {
             throw new AuthException(ErrorCode.INVALID_PARAMETER,
-                    "custom data is " + json.length() + " characters as JSON; at most " + MAX_CUSTOM_DATA_LENGTH + " fit in an access token");
+                    "custom data is " + bytes + " bytes as JSON; at most " + MAX_CUSTOM_DATA_BYTES + " fit in an access token");
         }
         if (!store.setCustomData(userId, normalized)) {
             throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));

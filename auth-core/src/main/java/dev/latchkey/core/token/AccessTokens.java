@@ -48,7 +48,11 @@ import java.util.regex.Pattern;
  */
 @Singleton
 public final class AccessTokens {
-    /** The longest access token accepted; custom data keeps real tokens far below this. */
+    /**
+     * The longest access token accepted. Ours stay below it: custom data is at most
+     * {@code DefaultAuthService.MAX_CUSTOM_DATA_BYTES} (8 KiB) of JSON, which base64url makes
+     * about 11 KiB; the other claims, the header and the signature add under 1 KiB.
+     */
     public static final int MAX_TOKEN_LENGTH = 16_384;
     /** The {@code typ} header of our access tokens. */
     public static final JOSEObjectType TYPE = new JOSEObjectType("at+jwt");

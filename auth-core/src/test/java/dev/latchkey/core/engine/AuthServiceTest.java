@@ -185,10 +185,23 @@ class AuthServiceTest {
 
         assertFails(() -> service.setCustomData(s.user().id(), Map.of("big", "x".repeat(9_000))), ErrorCode.INVALID_PARAMETER,
                 "at most 8192");
+        assertFails(() -> service.setCustomData(s.user().id(), Map.of("k", "\u6f22".repeat(3_000))), ErrorCode.INVALID_PARAMETER,
+                "9008 bytes");
         assertFails(() -> service.setCustomData(s.user().id(), Map.of("bad", new Object())), ErrorCode.INVALID_PARAMETER, "JSON");
         assertFails(() -> service.setCustomData("nobody", Map.of()), ErrorCode.USER_NOT_FOUND);
         assertFails(() -> service.setCustomData(s.user().id(), null), ErrorCode.INVALID_PARAMETER);
         assertThat(service.findUser(s.user().id()).orElseThrow().customData()).containsEntry("plan", "pro");
+    }
+
+    @Test
+    void customDataAtTheLimitStillMakesTokensTheEngineAccepts() {
+        Session s = service.logIn(TestIdpProvider.credentials("ann"));
+        // Each value is the largest that fits: multi-byte characters, and characters a JSON writer may escape.
+        for (String big : List.of("\u6f22".repeat(2_727), "<&>'=".repeat(1_630), "x".repeat(8_180))) {
+            service.setCustomData(s.user().id(), Map.of("k", big));
+            Session refreshed = service.refresh(s.refreshToken());
+            assertThat(service.verify(refreshed.accessToken()).customData()).containsEntry("k", big);
+        }
     }
 
     @Test
