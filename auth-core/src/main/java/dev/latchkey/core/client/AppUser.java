@@ -119,7 +119,7 @@ final class AppUser implements User {
         if (app.clock().instant().plus(DefaultAuthApp.REFRESH_MARGIN).isBefore(s.accessTokenExpiresAt())) {
             return s.accessToken();
         }
-        return refresh().accessToken();
+        return refresh(s.accessToken()).accessToken();
     }
 
     @Override
@@ -129,8 +129,7 @@ final class AppUser implements User {
 
     @Override
     public Map<String, Object> refreshCustomData() {
-        requireLoggedIn();
-        return refresh().info().customData();
+        return refresh(requireLoggedIn().accessToken()).info().customData();
     }
 
     @Override
@@ -180,8 +179,14 @@ final class AppUser implements User {
         return s;
     }
 
-    /** Refreshes now, or joins the refresh already in flight. */
-    private UserSnapshot refresh() {
+    /**
+     * Refreshes, or joins the refresh already in flight. A caller that becomes the leader after
+     * another refresh finished (the access token is no longer the one it saw) takes that result
+     * instead of refreshing again.
+     *
+     * @param seenToken the access token the caller found stale (or wants replaced)
+     */
+    private UserSnapshot refresh(String seenToken) {
         CompletableFuture<UserSnapshot> shared;
         boolean leader = false;
         synchronized (refreshLock) {
@@ -193,9 +198,12 @@ final class AppUser implements User {
         }
         if (leader) {
             try {
-                shared.complete(app.refresh(this));
-            } catch (RuntimeException e) {
-                shared.completeExceptionally(e);
+                UserSnapshot now = snapshot;
+                boolean refreshedMeanwhile = now.state() == UserState.LOGGED_IN && !seenToken.equals(now.accessToken());
+                shared.complete(refreshedMeanwhile ? now : app.refresh(this));
+            } catch (Throwable t) {
+                // Whatever happens, followers waiting on this refresh must be released.
+                shared.completeExceptionally(t);
             } finally {
                 synchronized (refreshLock) {
                     refreshInFlight = null;

@@ -15,10 +15,12 @@ import dev.latchkey.api.UserInfo;
 import dev.latchkey.api.UserState;
 import dev.latchkey.core.engine.Async;
 import dev.latchkey.core.engine.DaemonThreads;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,8 @@ public final class DefaultAuthApp implements AuthApp {
     /** Users by id, least recently active first. */
     private final LinkedHashMap<String, AppUser> users = new LinkedHashMap<>();
     private AppUser current;
-    private String deviceId;
+    /** One app is one device: chosen once, here, so log-ins racing on a new app cannot pick two. */
+    private final String deviceId = newDeviceId();
 
     /**
      * Creates an app over a service.
@@ -84,17 +87,10 @@ public final class DefaultAuthApp implements AuthApp {
                 }
             }
         }
-        String device;
-        synchronized (lock) {
-            device = deviceId;
-        }
-        Session session = service.logIn(credentials, device);
+        Session session = service.logIn(credentials, deviceId);
         String replacedRefreshToken = null;
         AppUser user;
         synchronized (lock) {
-            if (deviceId == null) {
-                deviceId = session.deviceId();
-            }
             UserSnapshot snapshot = UserSnapshot.loggedIn(session, credentials.providerType());
             user = users.remove(session.user().id());
             if (user == null) {
@@ -154,15 +150,20 @@ public final class DefaultAuthApp implements AuthApp {
     public void removeUser(User user) {
         AppUser u = own(user);
         String refreshToken;
+        boolean anonymous;
         synchronized (lock) {
             if (u.state() == UserState.REMOVED) {
                 return;
             }
             refreshToken = u.snapshot().refreshToken();
+            anonymous = u.isAnonymous();
             remove(u, AuthChange.Cause.REMOVE);
         }
         if (refreshToken != null) {
             quietly("log out the removed user", refreshToken, service::logOut);
+            if (anonymous) {
+                quietly("delete the removed anonymous user", u.id(), service::deleteUser);
+            }
         }
     }
 
@@ -232,14 +233,25 @@ public final class DefaultAuthApp implements AuthApp {
             session = service.refresh(before.refreshToken());
         } catch (AuthException e) {
             if (e.code() == ErrorCode.INVALID_SESSION) {
+                synchronized (lock) {
+                    UserSnapshot now = user.snapshot();
+                    if (now.state() == UserState.LOGGED_IN && !before.refreshToken().equals(now.refreshToken())) {
+                        // Logging in again revoked the session this refresh used; the new one stands.
+                        return now;
+                    }
+                }
                 sessionEnded(user, before.refreshToken());
             }
             throw e;
         }
         synchronized (lock) {
             UserSnapshot now = user.snapshot();
-            if (now.state() != UserState.LOGGED_IN || !before.refreshToken().equals(now.refreshToken())) {
+            if (now.state() != UserState.LOGGED_IN) {
                 throw new AuthException(ErrorCode.INVALID_SESSION, "user " + user.id() + " logged out while its token was refreshed");
+            }
+            if (!before.refreshToken().equals(now.refreshToken())) {
+                // The user logged in again meanwhile: its new session's token is the one to use.
+                return now;
             }
             UserSnapshot after = now.refreshed(session);
             user.snapshot(after);
@@ -344,10 +356,19 @@ public final class DefaultAuthApp implements AuthApp {
     }
 
     private AppUser own(User user) {
+        if (user == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "the user must not be null");
+        }
         if (user instanceof AppUser u && u.app() == this) {
             return u;
         }
         throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "the user does not belong to this app");
+    }
+
+    private static String newDeviceId() {
+        byte[] id = new byte[12];
+        new SecureRandom().nextBytes(id);
+        return HexFormat.of().formatHex(id);
     }
 
     private static boolean sameProfile(UserInfo a, UserInfo b) {

@@ -45,7 +45,10 @@ final class EventDispatcher implements AutoCloseable {
         for (AuthChangeListener listener : listeners) {
             try {
                 listener.onChange(change);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError fatal) {
+                throw fatal;
+            } catch (Throwable e) {
+                // An AssertionError in a test's listener is as much a listener bug as an exception.
                 LOG.log(System.Logger.Level.WARNING, "an auth-change listener threw {0}; the other listeners still get {1}",
                         e.getClass().getName(), change.type());
             }

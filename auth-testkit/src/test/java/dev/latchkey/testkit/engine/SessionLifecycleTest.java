@@ -14,6 +14,7 @@ import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Session;
 import dev.latchkey.api.User;
 import dev.latchkey.api.UserState;
+import dev.latchkey.core.Latchkey;
 import dev.latchkey.testkit.EngineHarness;
 import dev.latchkey.testkit.Race;
 import dev.latchkey.testkit.RecordingListener;
@@ -23,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -116,13 +118,58 @@ class SessionLifecycleTest {
         User ann = app.logIn(PasswordlessIdp.as("ann"));
         RecordingListener events = new RecordingListener();
         ann.addChangeListener(events);
-        engine.clock().advance(Duration.ofMinutes(31));
-
-        List<String> tokens = Race.run(16, i -> ann.validAccessToken());
-        assertThat(new HashSet<>(tokens)).hasSize(1);
+        int rounds = 50;
+        for (int round = 0; round < rounds; round++) {
+            engine.clock().advance(Duration.ofMinutes(31));
+            List<String> tokens = Race.run(16, i -> ann.validAccessToken());
+            assertThat(new HashSet<>(tokens)).as("round %d", round).hasSize(1);
+        }
         ann.logOut();
         events.await(AuthChange.Type.LOGGED_OUT, AuthChange.Cause.LOG_OUT);
-        assertThat(events.changes()).filteredOn(c -> c.type() == AuthChange.Type.TOKEN_REFRESHED).hasSize(1);
+        assertThat(events.changes()).filteredOn(c -> c.type() == AuthChange.Type.TOKEN_REFRESHED).hasSize(rounds);
+    }
+
+    @Test
+    void anErrorInARefreshReleasesEveryCallerWaitingOnIt() throws Exception {
+        AuthApp app = Latchkey.client(InterceptedRefreshService.around(engine.service(), token -> {
+            throw new AssertionError("the engine broke");
+        }), engine.clock());
+        try {
+            User ann = app.logIn(PasswordlessIdp.as("ann"));
+            engine.clock().advance(Duration.ofMinutes(31));
+            List<Throwable> failures = Race.run(8, i -> {
+                try {
+                    ann.validAccessToken();
+                    return null;
+                } catch (AssertionError e) {
+                    return e;
+                }
+            });
+            assertThat(failures).as("every caller returns, none hangs").hasSize(8).allSatisfy(
+                    f -> assertThat(f).isInstanceOf(AssertionError.class).hasMessage("the engine broke"));
+            assertThat(ann.isLoggedIn()).isTrue();
+        } finally {
+            app.close();
+        }
+    }
+
+    @Test
+    void aUserWhoLogsInAgainDuringARefreshGetsTheNewSessionsToken() {
+        AtomicReference<AuthApp> app = new AtomicReference<>();
+        app.set(Latchkey.client(InterceptedRefreshService.around(engine.service(), token -> {
+            app.get().logIn(PasswordlessIdp.as("ann"));
+            return token;
+        }), engine.clock()));
+        try {
+            User ann = app.get().logIn(PasswordlessIdp.as("ann"));
+            engine.clock().advance(Duration.ofMinutes(31));
+            String token = ann.validAccessToken();
+            assertThat(ann.isLoggedIn()).isTrue();
+            assertThat(token).isEqualTo(ann.accessToken());
+            assertThat(engine.service().verify(token).sessionId()).isEqualTo(engine.service().verify(ann.accessToken()).sessionId());
+        } finally {
+            app.get().close();
+        }
     }
 
     @Test
