@@ -101,6 +101,16 @@ public interface AuthService extends AutoCloseable {
     Optional<UserInfo> findUser(String userId);
 
     /**
+     * Looks up the user an identity belongs to: who owns an external account, or a server API key
+     * ({@code findUserByIdentity("api-key", key.id())}), so an operator can revoke it.
+     *
+     * @param providerType the identity's provider
+     * @param subject the identity's subject (for an API key, its id)
+     * @return the user, or empty when no user has the identity
+     */
+    Optional<UserInfo> findUserByIdentity(String providerType, String subject);
+
+    /**
      * Deletes a user, its identities, sessions and provider records, for good.
      *
      * @param userId the user's id

@@ -24,7 +24,7 @@ public final class Race {
     }
 
     /**
-     * Runs {@code callers} calls at once and returns their results in caller order. The first
+     * Runs {@code callers} calls at once, each on its own thread, and returns their results in caller order. The first
      * failure of a call is rethrown (unwrapped when it is a runtime exception or an error).
      *
      * @param callers how many calls
@@ -34,17 +34,22 @@ public final class Race {
      * @throws Exception what a call threw, or a {@link TimeoutException} when one hangs
      */
     public static <T> List<T> run(int callers, Call<T> call) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(callers, 64));
+        ExecutorService pool = Executors.newFixedThreadPool(callers);
+        CountDownLatch ready = new CountDownLatch(callers);
         CountDownLatch gate = new CountDownLatch(1);
         try {
             List<Future<T>> futures = new ArrayList<>();
             for (int i = 0; i < callers; i++) {
                 int index = i;
                 Callable<T> task = () -> {
+                    ready.countDown();
                     gate.await();
                     return call.call(index);
                 };
                 futures.add(pool.submit(task));
+            }
+            if (!ready.await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new TimeoutException("not every racer reached the gate within " + TIMEOUT);
             }
             gate.countDown();
             List<T> results = new ArrayList<>();

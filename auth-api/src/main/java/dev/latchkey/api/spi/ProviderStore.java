@@ -114,7 +114,8 @@ public interface ProviderStore {
      * @param key its key
      * @param json its JSON object
      * @param index its index value, or null
-     * @param version starts at 1, increases with every write
+     * @param version positive; grows with every write of the key and is never reused for it, not
+     *     even after the key is deleted and written again, so a stale compare-and-set always fails
      */
     record Document(String key, String json, String index, long version) {
     }

@@ -197,6 +197,13 @@ public final class DefaultAuthService implements AuthService {
     }
 
     @Override
+    public Optional<UserInfo> findUserByIdentity(String providerType, String subject) {
+        requireParameter(providerType, "provider type");
+        requireParameter(subject, "subject");
+        return store.findUserByIdentity(providerType, subject).map(StoredUser::toUserInfo);
+    }
+
+    @Override
     public void deleteUser(String userId) {
         requireParameter(userId, "user id");
         StoredUser deleted = store.deleteUser(userId)

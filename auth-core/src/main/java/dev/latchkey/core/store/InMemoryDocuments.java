@@ -24,6 +24,8 @@ final class InMemoryDocuments implements ProviderStore {
     private final ReentrantLock lock = new ReentrantLock();
     private final TreeMap<String, Document> documents = new TreeMap<>();
     private final Map<String, Set<String>> keysByIndex = new HashMap<>();
+    /** One counter for the namespace, so a key deleted and made again never gets back a version it had (no ABA). */
+    private long lastVersion;
 
     @Override
     public Optional<Document> get(String key) {
@@ -60,7 +62,7 @@ final class InMemoryDocuments implements ProviderStore {
             if (currentVersion != expectedVersion) {
                 return false;
             }
-            write(key, json, index);
+            write(key, json, index, ++lastVersion);
             return true;
         } finally {
             lock.unlock();
@@ -90,7 +92,7 @@ final class InMemoryDocuments implements ProviderStore {
                 if (doc == null) {
                     remove(key);
                 } else {
-                    write(key, doc.json(), doc.index());
+                    write(key, doc.json(), doc.index(), doc.version());
                 }
             });
             return result;
@@ -107,9 +109,8 @@ final class InMemoryDocuments implements ProviderStore {
         return found;
     }
 
-    private void write(String key, String json, String index) {
+    private void write(String key, String json, String index, long version) {
         Document previous = documents.get(key);
-        long version = previous == null ? 1 : previous.version() + 1;
         if (previous != null) {
             unindex(previous);
         }
@@ -179,8 +180,8 @@ final class InMemoryDocuments implements ProviderStore {
             DocumentChecks.document(json);
             DocumentChecks.index(index);
             checkOpen();
-            Document current = get(key).orElse(null);
-            writes.put(key, new Document(key, json, index, current == null ? 1 : current.version() + 1));
+            // The transaction holds the namespace's lock, so the version it takes now is the one it commits.
+            writes.put(key, new Document(key, json, index, ++lastVersion));
         }
 
         @Override

@@ -169,8 +169,9 @@ public final class SigningKeys {
         Instant now = clock.instant();
         lastReload = now;
         List<StoredSigningKey> stored = store.signingKeys();
-        // A key is retired once a newer one exists; its tokens live at most accessTokenTtl after that.
-        Duration grace = settings.accessTokenTtl().plus(settings.clockSkew());
+        // A key is retired once a newer one exists; its tokens live at most accessTokenTtl after that,
+        // plus the time an engine sharing the store may go on signing with it before it re-reads keys.
+        Duration grace = settings.accessTokenTtl().plus(settings.clockSkew()).plus(REFRESH_INTERVAL);
         List<Loaded> loaded = new ArrayList<>();
         for (int i = 0; i < stored.size(); i++) {
             StoredSigningKey k = stored.get(i);

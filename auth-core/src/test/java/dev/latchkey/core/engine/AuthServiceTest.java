@@ -380,10 +380,13 @@ class AuthServiceTest {
         }
         go.countDown();
         int created = 0;
-        for (Future<Boolean> f : attempts) {
-            created += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+        try {
+            for (Future<Boolean> f : attempts) {
+                created += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        pool.shutdown();
         assertThat(created).isEqualTo(20);
         assertThat(service.apiKeys(userId).fetchAll()).hasSize(20);
         assertThat(service.findUser(userId).orElseThrow().identities()).hasSize(21);
@@ -396,6 +399,19 @@ class AuthServiceTest {
         assertThat(s.user().type()).isEqualTo(UserType.SERVER);
         assertThat(service.logIn(Credentials.apiKey(key.value())).user().id()).isEqualTo(s.user().id());
         assertThat(service.createServerApiKey("backend").id()).isNotEqualTo(key.id());
+    }
+
+    @Test
+    void anOperatorCanFindAndRevokeALeakedServerKey() {
+        ApiKey leaked = service.createServerApiKey("leaked");
+        Session attacker = service.logIn(Credentials.apiKey(leaked.value()));
+        UserInfo owner = service.findUserByIdentity("api-key", leaked.id()).orElseThrow();
+        assertThat(owner.type()).isEqualTo(UserType.SERVER);
+        service.apiKeys(owner.id()).disable(leaked.id());
+        assertFails(() -> service.refresh(attacker.refreshToken()), ErrorCode.INVALID_SESSION);
+        assertFails(() -> service.logIn(Credentials.apiKey(leaked.value())), ErrorCode.INVALID_CREDENTIALS);
+        assertThat(service.findUserByIdentity("test-idp", "nobody")).isEmpty();
+        assertFails(() -> service.findUserByIdentity(null, "x"), ErrorCode.INVALID_PARAMETER);
     }
 
     @Test

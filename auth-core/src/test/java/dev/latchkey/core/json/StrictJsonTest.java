@@ -26,6 +26,17 @@ class StrictJsonTest {
     }
 
     @Test
+    void messagesNeverEchoAHostileKeyUnbounded() {
+        String key = "X\r\nFORGED LOG LINE " + "z".repeat(10_000);
+        String json = "{\"" + key.replace("\r", "\\r").replace("\n", "\\n") + "\": 1, \""
+                + key.replace("\r", "\\r").replace("\n", "\\n") + "\": 2}";
+        assertThatThrownBy(() -> StrictJson.parse(json)).isInstanceOf(MalformedJsonException.class)
+                .satisfies(e -> assertThat(e.getMessage()).startsWith("duplicate key 'X??FORGED LOG LINE zzz")
+                        .hasSizeLessThanOrEqualTo(MalformedJsonException.MAX_MESSAGE_LENGTH + 3)
+                        .doesNotContain("\r").doesNotContain("\n"));
+    }
+
+    @Test
     void refusesDeepNestingWithoutAStackOverflow() {
         String deep = "[".repeat(10_000) + "]".repeat(10_000);
         assertThatThrownBy(() -> StrictJson.parse(deep)).isInstanceOf(MalformedJsonException.class).hasMessageContaining("deeper");

@@ -253,6 +253,18 @@ class AccessTokensTest {
         assertRejected(() -> tokens.verify(dupHeader + "." + p[1] + "." + p[2]), ErrorCode.MALFORMED, "duplicate key 'alg'");
     }
 
+    // SECURITY.md 11 and 30: the header is unauthenticated input; its keys must not reach a log line raw.
+    @Test
+    void aHostileDuplicateHeaderKeyIsNotEchoed() {
+        String[] p = tokens.issue(user, session).token().split("\\.");
+        String key = "X\\r\\nFAKE LOG LINE " + "z".repeat(5_000);
+        String header = json("{\"alg\":\"RS256\",\"" + key + "\":1,\"" + key + "\":2}");
+        assertThatThrownBy(() -> tokens.verify(header + "." + p[1] + "." + p[2])).isInstanceOfSatisfying(AuthException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.MALFORMED);
+            assertThat(e.getMessage()).hasSizeLessThan(400).doesNotContain("\r").doesNotContain("\n");
+        });
+    }
+
     // SECURITY.md 11
     @Test
     void hugeOrDeeplyNestedTokensAreRejectedQuickly() {

@@ -266,16 +266,43 @@ public abstract class StoreContract {
         assertThat(docs.compareAndSet("a", 0, "{\"v\":1}", "idx")).isTrue();
         assertThat(docs.compareAndSet("a", 0, "{\"v\":9}", "idx")).as("create over an existing document").isFalse();
         ProviderStore.Document a = docs.get("a").orElseThrow();
-        assertThat(a.version()).isEqualTo(1);
+        assertThat(a.version()).isPositive();
         assertThat(a.json()).isEqualTo("{\"v\":1}");
         assertThat(a.index()).isEqualTo("idx");
-        assertThat(docs.compareAndSet("a", 2, "{\"v\":9}", null)).as("stale version").isFalse();
-        assertThat(docs.compareAndSet("a", 1, "{\"v\":2}", null)).isTrue();
-        assertThat(docs.get("a").orElseThrow().version()).isEqualTo(2);
+        assertThat(docs.compareAndSet("a", a.version() + 1, "{\"v\":9}", null)).as("wrong version").isFalse();
+        assertThat(docs.compareAndSet("a", a.version(), "{\"v\":2}", null)).isTrue();
+        ProviderStore.Document a2 = docs.get("a").orElseThrow();
+        assertThat(a2.version()).isGreaterThan(a.version());
+        assertThat(docs.compareAndSet("a", a.version(), "{\"v\":9}", null)).as("stale version").isFalse();
         assertThat(docs.findByIndex("idx")).isEmpty();
         assertThat(docs.delete("a")).isTrue();
         assertThat(docs.delete("a")).isFalse();
         assertThat(docs.compareAndSet("a", 0, "{\"v\":3}", null)).isTrue();
+    }
+
+    /** A reader that saw a document before it was deleted and made again must not overwrite the new one. */
+    @Test
+    void aVersionIsNeverReusedAfterADelete() {
+        ProviderStore docs = store.documents("test-idp");
+        docs.compareAndSet("account", 0, "{\"hash\":\"old\"}", null);
+        long seen = docs.get("account").orElseThrow().version();
+        docs.delete("account");
+        docs.compareAndSet("account", 0, "{\"hash\":\"new\"}", null);
+        assertThat(docs.compareAndSet("account", seen, "{\"hash\":\"old\"}", null)).isFalse();
+        docs.transaction(tx -> tx.delete("account"));
+        docs.transaction(tx -> {
+            tx.put("account", "{\"hash\":\"newer\"}", null);
+            return null;
+        });
+        long newer = docs.get("account").orElseThrow().version();
+        assertThat(newer).isNotEqualTo(seen);
+        assertThat(docs.compareAndSet("account", seen, "{\"hash\":\"old\"}", null)).isFalse();
+        assertThat(docs.get("account").orElseThrow().json()).isEqualTo("{\"hash\":\"newer\"}");
+        ProviderStore.Document inTx = docs.transaction(tx -> {
+            tx.put("account", "{\"hash\":\"newest\"}", null);
+            return tx.get("account").orElseThrow();
+        });
+        assertThat(docs.get("account")).contains(inTx);
     }
 
     @Test
