@@ -29,6 +29,8 @@ public final class EngineServices implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService worker;
     private final SecureRandom random;
+    /** What {@link #get} offers providers. */
+    private final Map<Class<?>, Object> byType;
 
     /**
      * Creates the services.
@@ -52,6 +54,7 @@ public final class EngineServices implements AutoCloseable {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .build();
+        this.byType = Map.of(OkHttpClient.class, http, ScheduledExecutorService.class, scheduler, SecureRandom.class, random);
     }
 
     /**
@@ -89,11 +92,7 @@ public final class EngineServices implements AutoCloseable {
      * @return the service
      */
     <T> T get(Class<T> type) {
-        Map<Class<?>, Object> services = Map.of(
-                OkHttpClient.class, http,
-                ScheduledExecutorService.class, scheduler,
-                SecureRandom.class, random);
-        Object service = services.get(type);
+        Object service = byType.get(type);
         if (service == null) {
             throw new AuthException(ErrorCode.CONFIGURATION, "the engine offers no service of type " + type.getName()
                     + "; available: OkHttpClient, ScheduledExecutorService, SecureRandom");

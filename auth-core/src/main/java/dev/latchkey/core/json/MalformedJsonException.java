@@ -1,5 +1,7 @@
 package dev.latchkey.core.json;
 
+import dev.latchkey.core.text.Printable;
+
 /**
  * JSON that {@link StrictJson} refused; the message says where and why. The JSON came from
  * outside and its keys can appear in the message (a duplicate key, a path), so the message is cut
@@ -11,15 +13,6 @@ public final class MalformedJsonException extends RuntimeException {
     public static final int MAX_MESSAGE_LENGTH = 200;
 
     MalformedJsonException(String message) {
-        super(printable(message));
-    }
-
-    private static String printable(String message) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < message.length() && sb.length() < MAX_MESSAGE_LENGTH; i++) {
-            char c = message.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return message.length() > MAX_MESSAGE_LENGTH ? sb.append("...").toString() : sb.toString();
+        super(Printable.cut(message, MAX_MESSAGE_LENGTH));
     }
 }

@@ -19,6 +19,7 @@ import dev.latchkey.core.json.MalformedJsonException;
 import dev.latchkey.core.json.StrictJson;
 import dev.latchkey.core.store.StoredSession;
 import dev.latchkey.core.store.StoredUser;
+import dev.latchkey.core.text.Printable;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.ByteBuffer;
@@ -311,8 +312,7 @@ public final class AccessTokens {
         if (headerValue == null) {
             return "nothing";
         }
-        String shown = headerValue.length() > 16 ? headerValue.substring(0, 16) + "..." : headerValue;
-        return "'" + shown.replaceAll("[^\\x20-\\x7e]", "?") + "'";
+        return "'" + Printable.cut(headerValue, 16) + "'";
     }
 
     private static AuthException malformed(String message) {

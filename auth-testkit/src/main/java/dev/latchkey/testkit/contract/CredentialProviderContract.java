@@ -9,6 +9,7 @@ import dev.latchkey.api.Identity;
 import dev.latchkey.api.ProviderTypes;
 import dev.latchkey.api.Session;
 import dev.latchkey.api.spi.CredentialProvider;
+import dev.latchkey.core.text.Printable;
 import dev.latchkey.testkit.EngineHarness;
 import dev.latchkey.testkit.fake.Failure;
 import dev.latchkey.testkit.fake.FakeBackend;
@@ -1247,12 +1248,7 @@ public abstract class CredentialProviderContract implements CredentialProviderCo
 
     /** A field name as the report may show it: printable ASCII, at most 40 characters; hostile names are input too. */
     private static String fieldName(String name) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < name.length() && i < 40; i++) {
-            char c = name.charAt(i);
-            sb.append(c >= 0x20 && c < 0x7f ? c : '?');
-        }
-        return name.length() > 40 ? sb + "...(" + name.length() + " chars)" : sb.toString();
+        return Printable.cut(name, 40) + (name.length() > 40 ? "(" + name.length() + " chars)" : "");
     }
 
     private static int depth(Object value) {
