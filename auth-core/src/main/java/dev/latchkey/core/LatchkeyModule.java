@@ -10,8 +10,8 @@ import dev.latchkey.core.client.DefaultAuthApp;
 import dev.latchkey.core.config.LatchkeyConfig;
 import dev.latchkey.core.config.TokenSettings;
 import dev.latchkey.core.engine.DefaultAuthService;
-import dev.latchkey.core.store.InMemoryStore;
 import dev.latchkey.core.store.Store;
+import dev.latchkey.core.store.jdbc.JdbcStores;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -56,12 +56,7 @@ public final class LatchkeyModule extends AbstractModule {
         if (options.store() != null) {
             return options.store();
         }
-        if (options.config().store().jdbcUrl() != null) {
-            // Refused rather than ignored: users kept in memory would vanish at the next restart.
-            throw new AuthException(ErrorCode.CONFIGURATION, "store.jdbcUrl: JDBC stores (H2, PostgreSQL) are not available"
-                    + " in this version; remove the store section to keep users in memory");
-        }
-        return new InMemoryStore();
+        return JdbcStores.open(options.config().store(), options.dataDirectory(), options.appId());
     }
 
     @Provides

@@ -20,7 +20,7 @@ class LatchkeyModuleTest {
     void theModuleGivesOneEngineAndAnAppOverIt(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("latchkey.json");
         Files.writeString(config, "{\"providers\": {\"anon-user\": {\"enabled\": true}}}");
-        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app").config(config).build()));
+        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app").config(config).dataDirectory(dir.resolve("data")).build()));
         AuthService service = injector.getInstance(AuthService.class);
         AuthApp app = injector.getInstance(AuthApp.class);
         try (app) {

@@ -5,10 +5,14 @@ import dev.latchkey.api.AuthApp;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.store.InMemoryStore;
+import dev.latchkey.core.store.Store;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -40,6 +44,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     private final String config;
     private final TestClock clock;
     private final List<CredentialProvider> providers;
+    private final Supplier<? extends Store> store;
     private final List<AuthApp> clients = new ArrayList<>();
     private AuthService service;
     private AuthApp app;
@@ -49,6 +54,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         this.config = b.rawConfig != null ? b.rawConfig : b.configJson();
         this.clock = b.clock;
         this.providers = List.copyOf(b.providers);
+        this.store = b.store;
     }
 
     /**
@@ -69,7 +75,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         if (service != null) {
             throw new IllegalStateException("the engine is already running");
         }
-        Latchkey.Builder<AuthService> builder = Latchkey.service(appId).config(config).clock(clock);
+        Latchkey.Builder<AuthService> builder = Latchkey.service(appId).config(config).clock(clock).store(store.get());
         providers.forEach(builder::provider);
         service = builder.build();
         app = newClient();
@@ -161,8 +167,22 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         private Map<String, Object> tokens;
         private String rawConfig;
         private final List<CredentialProvider> providers = new ArrayList<>();
+        private Supplier<? extends Store> store = InMemoryStore::new;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses the store the engine keeps its data in. By default each start gets a new
+         * in-memory store, so tests leave nothing behind; pass a JDBC store to run the same test
+         * on H2 or PostgreSQL.
+         *
+         * @param storeFactory makes the store when the engine starts; the engine closes it
+         * @return this builder
+         */
+        public Builder store(Supplier<? extends Store> storeFactory) {
+            this.store = Objects.requireNonNull(storeFactory, "storeFactory");
+            return this;
         }
 
         /**

@@ -41,7 +41,7 @@ public final class ConfigParser {
     private static final Set<String> TOP_KEYS = Set.of("providers", "tokens", "store");
     private static final Set<String> TOKEN_KEYS =
             Set.of("accessTokenTtl", "refreshTokenTtl", "refreshTokenRotation", "signingKeyRotation", "clockSkew", "issuer");
-    private static final Set<String> STORE_KEYS = Set.of("jdbcUrl", "username", "password");
+    private static final Set<String> STORE_KEYS = Set.of("jdbcUrl", "username", "password", "maxPoolSize");
 
     private ConfigParser() {
     }
@@ -152,7 +152,27 @@ public final class ConfigParser {
         }
         checkKeys(section, "store", STORE_KEYS);
         return new StoreSettings(nonBlankString(section, "store", "jdbcUrl"), nonBlankString(section, "store", "username"),
-                string(section, "store", "password"));
+                string(section, "store", "password"), poolSize(section));
+    }
+
+    private static int poolSize(JsonObject section) {
+        JsonElement value = section.get("maxPoolSize");
+        if (value == null || value.isJsonNull()) {
+            return StoreSettings.DEFAULT_POOL_SIZE;
+        }
+        String error = "store.maxPoolSize: expected a whole number from 1 to " + StoreSettings.MAX_POOL_SIZE;
+        if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
+            throw configError(error);
+        }
+        try {
+            int size = value.getAsBigDecimal().intValueExact();
+            if (size < 1 || size > StoreSettings.MAX_POOL_SIZE) {
+                throw configError(error);
+            }
+            return size;
+        } catch (ArithmeticException e) {
+            throw configError(error);
+        }
     }
 
     private static Duration duration(JsonObject section, String key, Duration fallback, Duration min, Duration max) {

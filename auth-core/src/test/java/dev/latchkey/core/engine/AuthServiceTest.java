@@ -252,7 +252,7 @@ class AuthServiceTest {
                 return Identity.of("anon-user", "someone-else");
             }
         };
-        try (AuthService s = Latchkey.service("app").provider(buggy).provider(wrongType)
+        try (AuthService s = Latchkey.service("app").store(new InMemoryStore()).provider(buggy).provider(wrongType)
                 .config("{\"providers\": {\"buggy\": {\"enabled\": true}, \"liar\": {\"enabled\": true}}}").build()) {
             assertFails(() -> s.logIn(Credentials.of("buggy", Map.of("secret", "hunter2hunter2"))), ErrorCode.INTERNAL,
                     "provider 'buggy' failed unexpectedly (IllegalStateException)");
@@ -425,7 +425,7 @@ class AuthServiceTest {
 
     @Test
     void apiKeysNeedTheApiKeyProviderEnabled() {
-        try (AuthService noKeys = Latchkey.service("app").provider(new TestIdpProvider())
+        try (AuthService noKeys = Latchkey.service("app").store(new InMemoryStore()).provider(new TestIdpProvider())
                 .config("{\"providers\": {\"test-idp\": {\"enabled\": true}}}").build()) {
             String userId = noKeys.logIn(TestIdpProvider.credentials("ann")).user().id();
             assertFails(() -> noKeys.apiKeys(userId).create("k"), ErrorCode.PROVIDER_DISABLED, "api-key");

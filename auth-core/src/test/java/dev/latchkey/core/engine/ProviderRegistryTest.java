@@ -11,6 +11,7 @@ import dev.latchkey.api.Identity;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.ProviderContext;
 import dev.latchkey.core.Latchkey;
+import dev.latchkey.core.store.InMemoryStore;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,11 +30,11 @@ class ProviderRegistryTest {
 
     @Test
     void builtInProvidersAreFoundByServiceLoaderButOffUntilEnabled() {
-        try (AuthService service = Latchkey.service("app").build()) {
+        try (AuthService service = Latchkey.service("app").store(new InMemoryStore()).build()) {
             assertFails(() -> service.logIn(Credentials.anonymous()), ErrorCode.PROVIDER_DISABLED,
                     "provider 'anon-user' is on the class path but not enabled", "\"anon-user\": {\"enabled\": true}");
         }
-        try (AuthService service = Latchkey.service("app").config("{\"providers\": {\"anon-user\": {\"enabled\": true}}}").build()) {
+        try (AuthService service = Latchkey.service("app").store(new InMemoryStore()).config("{\"providers\": {\"anon-user\": {\"enabled\": true}}}").build()) {
             assertThat(service.logIn(Credentials.anonymous()).user().identities()).extracting(Identity::providerType)
                     .containsExactly("anon-user");
         }
@@ -41,7 +42,7 @@ class ProviderRegistryTest {
 
     @Test
     void aMissingProviderJarIsNamedWithItsArtifact() {
-        try (AuthService service = Latchkey.service("app").build()) {
+        try (AuthService service = Latchkey.service("app").store(new InMemoryStore()).build()) {
             assertFails(() -> service.logIn(Credentials.emailPassword("a@example.com", "password1")), ErrorCode.PROVIDER_NOT_FOUND,
                     "'local-userpass'", "dev.latchkey:provider-email", "found: [anon-user, api-key]");
             assertFails(() -> service.logIn(Credentials.google("c", dev.latchkey.api.GoogleCredentialType.AUTH_CODE)),
@@ -54,9 +55,9 @@ class ProviderRegistryTest {
 
     @Test
     void configuringAnUnknownProviderFailsAtStart() {
-        assertFails(() -> Latchkey.service("app").config("{\"providers\": {\"local-userpass\": {\"enabled\": true}}}").build(),
+        assertFails(() -> Latchkey.service("app").store(new InMemoryStore()).config("{\"providers\": {\"local-userpass\": {\"enabled\": true}}}").build(),
                 ErrorCode.CONFIGURATION, "providers.local-userpass", "dev.latchkey:provider-email");
-        assertFails(() -> Latchkey.service("app").config("{\"providers\": {\"anon-usr\": {\"enabled\": false}}}").build(),
+        assertFails(() -> Latchkey.service("app").store(new InMemoryStore()).config("{\"providers\": {\"anon-usr\": {\"enabled\": false}}}").build(),
                 ErrorCode.CONFIGURATION, "providers.anon-usr", "found: [anon-user, api-key]");
     }
 
@@ -75,7 +76,7 @@ class ProviderRegistryTest {
         ClassLoader original = thread.getContextClassLoader();
         try (URLClassLoader twoJars = new URLClassLoader(new URL[] {jar.toUri().toURL()}, original)) {
             thread.setContextClassLoader(twoJars);
-            assertFails(() -> Latchkey.service("app").build(), ErrorCode.CONFIGURATION, "two providers claim type 'dup-type'",
+            assertFails(() -> Latchkey.service("app").store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "two providers claim type 'dup-type'",
                     "DuplicateTypeProviders$First", "DuplicateTypeProviders$Second", "remove one of the jars");
         } finally {
             thread.setContextClassLoader(original);
@@ -99,7 +100,7 @@ class ProviderRegistryTest {
                 return Identity.of("anon-user", "always-the-same");
             }
         };
-        try (AuthService service = Latchkey.service("app").provider(fixedAnon)
+        try (AuthService service = Latchkey.service("app").store(new InMemoryStore()).provider(fixedAnon)
                 .config("{\"providers\": {\"anon-user\": {\"enabled\": true}}}").build()) {
             assertThat(service.logIn(Credentials.anonymous()).user().id()).isEqualTo(service.logIn(Credentials.anonymous()).user().id());
         }
@@ -131,7 +132,7 @@ class ProviderRegistryTest {
 
     @Test
     void settingsGivenToAProviderThatReadsNoneAreAnError() {
-        assertFails(() -> Latchkey.service("app").config("{\"providers\": {\"anon-user\": {\"enabled\": true, \"reuse\": true}}}").build(),
+        assertFails(() -> Latchkey.service("app").store(new InMemoryStore()).config("{\"providers\": {\"anon-user\": {\"enabled\": true, \"reuse\": true}}}").build(),
                 ErrorCode.CONFIGURATION, "providers.anon-user: the provider takes no settings, but got [reuse]");
     }
 
@@ -166,20 +167,22 @@ class ProviderRegistryTest {
 
     @Test
     void anAppIdIsChecked() {
-        assertFails(() -> Latchkey.service("bad app id").build(), ErrorCode.CONFIGURATION, "app id");
-        assertFails(() -> Latchkey.service(null).build(), ErrorCode.CONFIGURATION, "app id");
+        assertFails(() -> Latchkey.service("bad app id").store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "app id");
+        assertFails(() -> Latchkey.service(null).store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "app id");
     }
 
     @Test
-    void aJdbcStoreIsRefusedUntilItExists() {
-        assertFails(() -> Latchkey.service("app").config("{\"store\": {\"jdbcUrl\": \"jdbc:h2:mem:x\"}}").build(),
-                ErrorCode.CONFIGURATION, "store.jdbcUrl");
+    void anUnsupportedDatabaseIsRefusedAtStartWithoutShowingItsPassword() {
+        assertFails(() -> Latchkey.service("app").config("{\"store\": {\"jdbcUrl\": \"jdbc:mysql://db/app?password=hunter2\"}}").build(),
+                ErrorCode.CONFIGURATION, "store.jdbcUrl", "jdbc:mysql://db/app?(parameters hidden)", "jdbc:postgresql:");
+        assertThatThrownBy(() -> Latchkey.service("app").config("{\"store\": {\"jdbcUrl\": \"jdbc:mysql://db/app?password=hunter2\"}}")
+                .build()).hasMessageNotContaining("hunter2");
     }
 
     static AuthService engine(CredentialProvider provider, String settingsJson) {
         String config = "{\"providers\": {\"" + provider.type() + "\": " + settingsJson.replaceFirst("\\{", "{\"enabled\": true,")
                 .replace("true,}", "true}") + "}}";
-        return Latchkey.service("app").provider(provider).config(config).build();
+        return Latchkey.service("app").store(new InMemoryStore()).provider(provider).config(config).build();
     }
 
     static void assertFails(ThrowingCallable call, ErrorCode code, String... messageParts) {

@@ -1,0 +1,99 @@
+package dev.latchkey.core.store.jdbc;
+
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
+
+/**
+ * Runs units of work in transactions on a pooled data source. A unit that loses a race (a
+ * deadlock, a serialization failure, a unique key another transaction took first) is rolled back
+ * and run again: each unit reads before it writes, so the next attempt sees what the winner did
+ * and decides afresh.
+ */
+final class Database {
+    private static final System.Logger LOG = System.getLogger(Database.class.getName());
+    private static final int MAX_ATTEMPTS = 20;
+
+    private final DataSource dataSource;
+    private final Dialect dialect;
+
+    Database(DataSource dataSource, Dialect dialect) {
+        this.dataSource = dataSource;
+        this.dialect = dialect;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Work inside one transaction. It may run more than once, so it must have no other effects. */
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs work in a READ COMMITTED transaction, retried when it loses a race. Each unit locks
+     * the rows it depends on ({@code SELECT ... FOR UPDATE}) before it writes, which is what
+     * makes it atomic against the others.
+     *
+     * @param what what the work does, for messages
+     * @param work the work
+     * @return what it returned
+     */
+    <T> T transaction(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException e) {
+                    rollback(c);
+                    if (attempt < MAX_ATTEMPTS && Dialect.isRetryable(e)) {
+                        backOff(attempt);
+                        continue;
+                    }
+                    throw failure(what, e);
+                } catch (RuntimeException | Error e) {
+                    rollback(c);
+                    throw e;
+                }
+            } catch (SQLException e) {
+                throw failure(what, e);
+            }
+        }
+    }
+
+    /**
+     * The error an application sees when the database fails. It names the SQL state, never the
+     * database's own message: that can quote the values of the statement (a subject, an email).
+     */
+    static AuthException failure(String what, SQLException e) {
+        String state = Dialect.sqlState(e);
+        LOG.log(System.Logger.Level.WARNING, "the store could not {0}: SQL state {1}, {2}", what, state,
+                e.getClass().getSimpleName());
+        return new AuthException(ErrorCode.INTERNAL, "the store could not " + what + " (SQL state " + state + ")");
+    }
+
+    private static void rollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // The connection is broken; the pool discards it, and the transaction died with it.
+            LOG.log(System.Logger.Level.DEBUG, "rollback failed: SQL state {0}", Dialect.sqlState(e));
+        }
+    }
+
+    /** A short random pause so racing retries do not collide again in lock step. */
+    private static void backOff(int attempt) {
+        long maxMicros = Math.min(50_000L, 500L << Math.min(attempt, 6));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxMicros) * 1_000L);
+    }
+}

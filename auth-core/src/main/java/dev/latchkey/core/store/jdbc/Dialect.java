@@ -1,0 +1,66 @@
+package dev.latchkey.core.store.jdbc;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/** The databases the JDBC store runs on, and the little that differs between them. */
+enum Dialect {
+    H2("classpath:db/latchkey/h2"),
+    POSTGRESQL("classpath:db/latchkey/postgresql");
+
+    /** Unique or primary key violated: a racing insert won. Same code on both databases. */
+    private static final String UNIQUE_VIOLATION = "23505";
+    /**
+     * Worth running the transaction again: serialization failure, deadlock (PostgreSQL 40P01,
+     * H2 40001), H2's lock timeout (HYT00), and a unique key a racing transaction took first.
+     */
+    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "HYT00", UNIQUE_VIOLATION);
+
+    private final String migrations;
+
+    Dialect(String migrations) {
+        this.migrations = migrations;
+    }
+
+    /** Where this dialect's Flyway migrations are. */
+    String migrations() {
+        return migrations;
+    }
+
+    /**
+     * The dialect of a JDBC URL.
+     *
+     * @param jdbcUrl the URL
+     * @return the dialect, or empty for a database we do not support
+     */
+    static Optional<Dialect> of(String jdbcUrl) {
+        String url = jdbcUrl.toLowerCase(Locale.ROOT);
+        if (url.startsWith("jdbc:h2:")) {
+            return Optional.of(H2);
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return Optional.of(POSTGRESQL);
+        }
+        return Optional.empty();
+    }
+
+    static boolean isUniqueViolation(SQLException e) {
+        return UNIQUE_VIOLATION.equals(sqlState(e));
+    }
+
+    static boolean isRetryable(SQLException e) {
+        return RETRYABLE.contains(sqlState(e));
+    }
+
+    /** The SQL state, looking through batch and chained exceptions (H2 and Hikari wrap them). */
+    static String sqlState(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if (s.getSQLState() != null) {
+                return s.getSQLState();
+            }
+        }
+        return e.getCause() instanceof SQLException cause ? sqlState(cause) : null;
+    }
+}

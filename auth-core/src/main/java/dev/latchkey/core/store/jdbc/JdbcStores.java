@@ -1,0 +1,151 @@
+package dev.latchkey.core.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.core.config.StoreSettings;
+import dev.latchkey.core.text.Printable;
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Opens the JDBC store: the embedded H2 default under the data directory, or the database a
+ * JDBC URL names. Opening connects (so a wrong URL or password fails at start-up, not at the
+ * first log-in) and brings the schema up to date with Flyway; engines starting together on one
+ * PostgreSQL database are safe, as Flyway takes a database lock to migrate.
+ */
+public final class JdbcStores {
+    /** The H2 file, under {@code <data directory>/<app id>/}. */
+    static final String H2_FILE = "store";
+    /**
+     * WRITE_DELAY=0: H2 writes each commit before the commit returns, so a log-in that returned
+     * survives the process being killed (by default H2 batches commits for up to half a second).
+     * DB_CLOSE_ON_EXIT=FALSE: the engine closes the database itself, after its last use, instead of
+     * H2's shutdown hook closing it under running work.
+     */
+    static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+
+    private JdbcStores() {
+    }
+
+    /**
+     * Opens the store.
+     *
+     * @param settings the store section of the configuration
+     * @param dataDirectory the app's data directory, for the embedded default
+     * @param appId the app, which names the embedded database's directory and the pool
+     * @return the store, migrated and connected
+     * @throws AuthException {@link ErrorCode#CONFIGURATION} when the database is not supported,
+     *     cannot be reached, refuses the credentials, or its schema cannot be migrated
+     */
+    public static JdbcStore open(StoreSettings settings, Path dataDirectory, String appId) {
+        String url = settings.jdbcUrl() != null ? settings.jdbcUrl() : embeddedUrl(dataDirectory, appId);
+        String shownUrl = settings.jdbcUrl() != null ? settings.shownJdbcUrl() : url;
+        Dialect dialect = Dialect.of(url).orElseThrow(() -> new AuthException(ErrorCode.CONFIGURATION,
+                "store.jdbcUrl: '" + Printable.cut(shownUrl, 80) + "' is not a database Latchkey supports"
+                        + " (jdbc:postgresql:... or jdbc:h2:...)"));
+
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("latchkey-" + appId);
+        config.setJdbcUrl(url);
+        config.setUsername(settings.username());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.maxPoolSize());
+        config.setAutoCommit(false);
+        config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+        config.setConnectionTimeout(10_000);
+        // Connect once now: fail at start-up with a clear message rather than at the first log-in.
+        config.setInitializationFailTimeout(1);
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "store: cannot connect to " + Printable.cut(shownUrl, 120)
+                    + ": " + reason(e, settings.password()));
+        }
+        try {
+            migrate(pool, dialect);
+            return new JdbcStore(new Database(pool, dialect), pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The embedded default's URL.
+     *
+     * @param dataDirectory the data directory
+     * @param appId the app
+     * @return the H2 URL
+     */
+    static String embeddedUrl(Path dataDirectory, String appId) {
+        Path directory = dataDirectory.toAbsolutePath().normalize().resolve(appId);
+        String path = directory.resolve(H2_FILE).toString();
+        if (path.indexOf(';') >= 0) {
+            // H2 reads ';' in a URL as the start of its settings.
+            throw new AuthException(ErrorCode.CONFIGURATION, "the data directory's path must not contain ';'");
+        }
+        createPrivateDirectory(directory);
+        return "jdbc:h2:file:" + path + H2_OPTIONS;
+    }
+
+    private static void migrate(HikariDataSource pool, Dialect dialect) {
+        try {
+            Flyway.configure()
+                    .dataSource(pool)
+                    .locations(dialect.migrations())
+                    .table("latchkey_schema_history")
+                    .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "store: the database schema could not be brought up to date: "
+                    + Printable.cut(String.valueOf(e.getMessage()), 300));
+        }
+    }
+
+    /** The data directory holds the signing keys and session hashes: owner-only where the file system can say so. */
+    private static void createPrivateDirectory(Path directory) {
+        try {
+            if (Files.isDirectory(directory)) {
+                return;
+            }
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.createDirectories(directory.getParent());
+                try {
+                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException racedWithAnotherEngine) {
+                    // made meanwhile by another engine or the session cache: fine
+                }
+            } else {
+                Files.createDirectories(directory);
+            }
+        } catch (IOException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "the data directory " + directory + " cannot be created: "
+                    + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Why connecting failed, from the innermost cause, bounded, printable and with the password blanked out. */
+    private static String reason(Throwable e, String password) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        if (password != null && !password.isEmpty()) {
+            message = message.replace(password, "(hidden)");
+        }
+        String state = root instanceof SQLException s && s.getSQLState() != null ? " (SQL state " + s.getSQLState() + ")" : "";
+        return Printable.cut(message, 300) + state;
+    }
+}
