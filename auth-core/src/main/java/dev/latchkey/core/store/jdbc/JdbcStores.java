@@ -33,6 +33,9 @@ public final class JdbcStores {
      */
     static final String H2_OPTIONS = ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
 
+    /** H2's error code for a database file locked by another process. */
+    private static final int H2_DATABASE_IN_USE = 90020;
+
     private JdbcStores() {
     }
 
@@ -69,7 +72,7 @@ public final class JdbcStores {
             pool = new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new AuthException(ErrorCode.CONFIGURATION, "store: cannot connect to " + Printable.cut(shownUrl, 120)
-                    + ": " + reason(e, settings.password()));
+                    + ": " + reason(e, settings.password()) + hint(e));
         }
         try {
             migrate(pool, dialect);
@@ -133,6 +136,20 @@ public final class JdbcStores {
             throw new AuthException(ErrorCode.CONFIGURATION, "the data directory " + directory + " cannot be created: "
                     + e.getClass().getSimpleName());
         }
+    }
+
+    /** What to do about the common failures. */
+    private static String hint(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getErrorCode() == H2_DATABASE_IN_USE) {
+                return ". Another process has this data directory open: run one process per data directory,"
+                        + " or share users between instances through PostgreSQL (store.jdbcUrl)";
+            }
+            if (t instanceof SQLException s && "28P01".equals(s.getSQLState())) {
+                return ". Check store.username and store.password";
+            }
+        }
+        return "";
     }
 
     /** Why connecting failed, from the innermost cause, bounded, printable and with the password blanked out. */
