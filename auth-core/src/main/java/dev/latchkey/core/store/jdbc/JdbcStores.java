@@ -50,6 +50,11 @@ public final class JdbcStores {
      *     cannot be reached, refuses the credentials, or its schema cannot be migrated
      */
     public static JdbcStore open(StoreSettings settings, Path dataDirectory, String appId) {
+        if (settings.jdbcUrl() != null) {
+            // A password inside the URL would reach every log line that shows the URL (the
+            // PostgreSQL driver logs it at FINE): take it out and hand it to the pool instead.
+            settings = UrlPassword.extract(settings);
+        }
         String url = settings.jdbcUrl() != null ? settings.jdbcUrl() : embeddedUrl(dataDirectory, appId);
         String shownUrl = settings.jdbcUrl() != null ? settings.shownJdbcUrl() : url;
         Dialect dialect = Dialect.of(url).orElseThrow(() -> new AuthException(ErrorCode.CONFIGURATION,

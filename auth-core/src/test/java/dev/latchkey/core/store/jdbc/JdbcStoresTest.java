@@ -111,4 +111,20 @@ class JdbcStoresTest {
     private static StoreSettings settings(String url) {
         return new StoreSettings(url, null, "pw", 1);
     }
+
+    @Test
+    void aPasswordInTheUrlIsMovedOutOfIt() {
+        StoreSettings pg = UrlPassword.extract(new StoreSettings("jdbc:postgresql://db/app?ssl=true&password=p%26w&user=a", null, null, 3));
+        assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://db/app?ssl=true&user=a");
+        assertThat(pg.password()).isEqualTo("p&w");
+        assertThat(pg.maxPoolSize()).isEqualTo(3);
+        StoreSettings h2 = UrlPassword.extract(new StoreSettings("jdbc:h2:file:/x/y;PASSWORD=secret;MODE=Regular", "sa", null, 1));
+        assertThat(h2.jdbcUrl()).isEqualTo("jdbc:h2:file:/x/y;MODE=Regular");
+        assertThat(h2.password()).isEqualTo("secret");
+        StoreSettings none = new StoreSettings("jdbc:postgresql://db/app", "a", "pw", 1);
+        assertThat(UrlPassword.extract(none)).isSameAs(none);
+        assertThatThrownBy(() -> UrlPassword.extract(new StoreSettings("jdbc:postgresql://db/app?password=a", null, "b", 1)))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("given twice").hasMessageNotContaining("=a");
+    }
 }
