@@ -20,7 +20,8 @@ public record Identity(String providerType, String subject, Profile profile) {
      * @param subject see the record description
      * @param profile see the record description
      * @throws AuthException {@link ErrorCode#INTERNAL} when the type is not well formed or the
-     *     subject is blank or longer than {@value #MAX_SUBJECT_LENGTH} characters: a provider
+     *     subject is blank, longer than {@value #MAX_SUBJECT_LENGTH} characters, or contains a NUL
+     *     character or half of a surrogate pair (text no database stores as given): a provider
      *     that builds such an identity is broken
      */
     public Identity {
@@ -31,7 +32,36 @@ public record Identity(String providerType, String subject, Profile profile) {
             throw new AuthException(ErrorCode.INTERNAL, "provider '" + providerType
                     + "' returned an identity whose subject is blank or longer than " + MAX_SUBJECT_LENGTH);
         }
+        if (!isStorableText(subject)) {
+            throw new AuthException(ErrorCode.INTERNAL, "provider '" + providerType
+                    + "' returned an identity whose subject contains NUL or a lone surrogate; refuse such input in the provider");
+        }
         profile = profile == null ? Profile.EMPTY : profile;
+    }
+
+    /**
+     * Whether every store keeps this text exactly: no NUL (PostgreSQL refuses it) and no half of
+     * a surrogate pair (UTF-8 cannot encode it, so it would come back as '?').
+     *
+     * @param text the text
+     * @return true if it is safe to store
+     */
+    public static boolean isStorableText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == 0) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

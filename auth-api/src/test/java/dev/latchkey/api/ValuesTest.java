@@ -33,6 +33,11 @@ class ValuesTest {
         assertCode(() -> Identity.of("anon-user", " "), ErrorCode.INTERNAL, "subject");
         assertCode(() -> Identity.of("anon-user", null), ErrorCode.INTERNAL, "subject");
         assertCode(() -> Identity.of("anon-user", "x".repeat(Identity.MAX_SUBJECT_LENGTH + 1)), ErrorCode.INTERNAL, "subject");
+        assertCode(() -> Identity.of("anon-user", "a\u0000b"), ErrorCode.INTERNAL, "NUL");
+        assertCode(() -> Identity.of("anon-user", "a\uD800b"), ErrorCode.INTERNAL, "lone surrogate");
+        assertCode(() -> Identity.of("anon-user", "a\uDC00"), ErrorCode.INTERNAL, "lone surrogate");
+        assertCode(() -> Identity.of("anon-user", "x\uD83D"), ErrorCode.INTERNAL, "lone surrogate");
+        org.assertj.core.api.Assertions.assertThat(Identity.of("anon-user", "emoji \uD83D\uDE00 ünï").subject()).endsWith("ünï");
         assertCode(() -> Identity.of("Bad Type", "x"), ErrorCode.INTERNAL, "provider type");
     }
 

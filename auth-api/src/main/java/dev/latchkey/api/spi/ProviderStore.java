@@ -11,7 +11,8 @@ import java.util.function.Function;
  * unique) to find documents by something other than their key. Every write bumps the
  * document's version; {@link #compareAndSet} and {@link #transaction} make concurrent changes
  * safe, also across engines that share a database. Keys, index values and documents are
- * data: any characters are stored literally.
+ * data: any characters are stored literally, except NUL and lone surrogates in keys and index
+ * values, which no database keeps exactly and are refused.
  *
  * <p>Secrets never go in here in the clear: store hashes.
  */

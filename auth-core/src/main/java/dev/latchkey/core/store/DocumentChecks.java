@@ -2,6 +2,7 @@ package dev.latchkey.core.store;
 
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
 import dev.latchkey.api.spi.ProviderStore;
 import dev.latchkey.core.json.MalformedJsonException;
 import dev.latchkey.core.json.StrictJson;
@@ -25,6 +26,7 @@ public final class DocumentChecks {
             throw new AuthException(ErrorCode.INTERNAL,
                     "a provider-store key must be 1 to " + ProviderStore.MAX_KEY_LENGTH + " characters");
         }
+        storable(key, "key");
     }
 
     /**
@@ -36,6 +38,9 @@ public final class DocumentChecks {
         if (index != null && (index.isEmpty() || index.length() > ProviderStore.MAX_INDEX_LENGTH)) {
             throw new AuthException(ErrorCode.INTERNAL,
                     "a provider-store index value must be null or 1 to " + ProviderStore.MAX_INDEX_LENGTH + " characters");
+        }
+        if (index != null) {
+            storable(index, "index value");
         }
     }
 
@@ -65,6 +70,13 @@ public final class DocumentChecks {
             StrictJson.parseObject(json);
         } catch (MalformedJsonException e) {
             throw new AuthException(ErrorCode.INTERNAL, "a provider-store document must be a JSON object: " + e.getMessage());
+        }
+    }
+
+    /** Every store must keep keys exactly, and PostgreSQL cannot store NUL nor UTF-8 a lone surrogate. */
+    private static void storable(String text, String what) {
+        if (!Identity.isStorableText(text)) {
+            throw new AuthException(ErrorCode.INTERNAL, "a provider-store " + what + " must not contain NUL or a lone surrogate");
         }
     }
 

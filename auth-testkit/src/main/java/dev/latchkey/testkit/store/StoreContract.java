@@ -90,7 +90,8 @@ public abstract class StoreContract {
 
     @Test
     void identifiersAreStoredAsLiterals() {
-        for (String hostile : List.of("'; DROP TABLE users;--", "a'--@x.com", "%", "_", "\\", "\"quoted\"", "ünïcødé ✓")) {
+        for (String hostile : List.of("'; DROP TABLE users;--", "a'--@x.com", "%", "_", "\\", "\"quoted\"", "ünïcødé ✓",
+                "emoji \uD83D\uDE00", "tab\tnew\nline")) {
             StoredUser user = store.logInIdentity(Identity.of("test-idp", hostile), newUser(), T0);
             assertThat(store.findUserByIdentity("test-idp", hostile)).map(StoredUser::id).contains(user.id());
         }
@@ -176,6 +177,26 @@ public abstract class StoreContract {
         assertThat(store.setCustomData(user.id(), Map.of("plan", "free"))).isTrue();
         assertThat(store.findUser(user.id()).orElseThrow().customData()).isEqualTo(Map.of("plan", "free"));
         assertThat(store.setCustomData("no-such-user", Map.of())).isFalse();
+    }
+
+    @Test
+    void profilesAndCustomDataComeBackExactly() {
+        Profile full = new Profile("Zoë Ann", "zoe@example.com", "https://example.com/p.png", "Zoë", "Ann", "f", "1990-02-03",
+                18, 120, Map.of("dept", "R&D \"quoted\"", "emoji", "\uD83D\uDE00", "nul", "a\u0000b"));
+        StoredUser user = store.logInIdentity(new Identity("test-idp", "full", full), newUser(), T0);
+        Map<String, Object> data = new java.util.LinkedHashMap<>();
+        data.put("plan", "pro");
+        data.put("seats", 5L);
+        data.put("ratio", 0.25);
+        data.put("on", true);
+        data.put("none", null);
+        data.put("tags", List.of("a", 1L, List.of()));
+        data.put("nested", Map.of("deep", Map.of("x", -1L)));
+        store.setCustomData(user.id(), data);
+        StoredUser found = store.findUser(user.id()).orElseThrow();
+        assertThat(found.identities().get(0).profile()).isEqualTo(full);
+        assertThat(found.customData()).isEqualTo(data);
+        assertThat(store.findUserByIdentity("test-idp", "full").orElseThrow().toUserInfo().profile()).isEqualTo(full);
     }
 
     // --- sessions ---
@@ -399,6 +420,9 @@ public abstract class StoreContract {
         assertInternal(() -> docs.compareAndSet("k", 0, "{}", "x".repeat(ProviderStore.MAX_INDEX_LENGTH + 1)));
         assertInternal(() -> docs.compareAndSet("k", 0, "{\"a\":\"" + "x".repeat(ProviderStore.MAX_DOCUMENT_LENGTH) + "\"}", null));
         assertInternal(() -> docs.compareAndSet("k", -1, "{}", null));
+        assertInternal(() -> docs.compareAndSet("k\u0000", 0, "{}", null));
+        assertInternal(() -> docs.compareAndSet("k", 0, "{}", "i\uD800"));
+        assertInternal(() -> docs.get("k\u0000"));
         assertInternal(() -> docs.get(null));
         assertInternal(() -> docs.findByIndex(null));
         assertInternal(() -> docs.transaction(tx -> {
