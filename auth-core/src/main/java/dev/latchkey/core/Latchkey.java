@@ -135,6 +135,20 @@ public final class Latchkey {
         }
 
         /**
+         * Keeps users in a database (PostgreSQL, to share them between instances) instead of the
+         * embedded default; replaces the configuration's {@code store} section.
+         *
+         * @param jdbcUrl {@code jdbc:postgresql://host:port/database}
+         * @param username the database user
+         * @param password the database password
+         * @return this builder
+         */
+        public Builder<T> database(String jdbcUrl, String username, String password) {
+            options.database(jdbcUrl, username, password);
+            return this;
+        }
+
+        /**
          * Uses a specific store.
          *
          * @param store the store

@@ -5,6 +5,7 @@ import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.core.config.ConfigParser;
 import dev.latchkey.core.config.LatchkeyConfig;
+import dev.latchkey.core.config.StoreSettings;
 import dev.latchkey.core.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,6 +54,7 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
         private Path dataDirectory = Path.of("latchkey-data");
         private final List<CredentialProvider> providers = new ArrayList<>();
         private Store store;
+        private StoreSettings database;
 
         private Builder(String appId) {
             this.appId = appId;
@@ -129,12 +131,32 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
         }
 
         /**
+         * Keeps users in a database instead of the embedded default: the same as a {@code store}
+         * section in the configuration, which this replaces.
+         *
+         * @param jdbcUrl {@code jdbc:postgresql://host:port/database} (or {@code jdbc:h2:...})
+         * @param username the database user
+         * @param password the database password; never logged or shown
+         * @return this builder
+         */
+        public Builder database(String jdbcUrl, String username, String password) {
+            if (jdbcUrl == null || jdbcUrl.isBlank()) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "the database's JDBC URL must not be blank");
+            }
+            this.database = new StoreSettings(jdbcUrl, username, password, StoreSettings.DEFAULT_POOL_SIZE);
+            return this;
+        }
+
+        /**
          * Builds the options.
          *
          * @return the options
          */
         public LatchkeyOptions build() {
-            return new LatchkeyOptions(appId, config, clock, dataDirectory, providers, store);
+            LatchkeyConfig effective = database == null ? config
+                    : config.withStore(new StoreSettings(database.jdbcUrl(), database.username(), database.password(),
+                            config.store().maxPoolSize()));
+            return new LatchkeyOptions(appId, effective, clock, dataDirectory, providers, store);
         }
 
         private static <T> T require(T value, String what) {

@@ -29,4 +29,14 @@ public record LatchkeyConfig(Map<String, ProviderConfig> providers, TokenSetting
         ProviderConfig section = providers.get(type);
         return section != null && section.enabled();
     }
+
+    /**
+     * This configuration with another store section.
+     *
+     * @param newStore the store settings
+     * @return the changed copy
+     */
+    public LatchkeyConfig withStore(StoreSettings newStore) {
+        return new LatchkeyConfig(providers, tokens, newStore);
+    }
 }
