@@ -10,17 +10,20 @@ import dev.latchkey.api.User;
 import dev.latchkey.api.UserState;
 import dev.latchkey.api.UserType;
 import dev.latchkey.api.VerifiedToken;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's quick start, line for line: if this fails, the README lies. */
 class ReadmeQuickStartTest {
 
     @Test
-    void theQuickStartWorks() {
+    void theQuickStartWorks(@TempDir Path dataDirectory) {
         // --- README: quick start, client side ---
         AuthApp app = Latchkey.app("my-app")
+                .dataDirectory(dataDirectory)                 // users kept here between runs; default latchkey-data
                 .config("""
                         { "providers": { "anon-user": { "enabled": true } } }
                         """)
