@@ -66,6 +66,24 @@ public final class Latchkey {
     }
 
     /**
+     * A client app over an engine that already runs, that keeps its users in a session cache
+     * under a data directory: a new client over the same directory starts with the users, the
+     * current user and the device id the last one left, without calling the engine. Closing the
+     * app leaves the engine running.
+     *
+     * @param service the engine
+     * @param clock the clock that decides when tokens are stale
+     * @param dataDirectory the data directory; the cache is {@code <dataDirectory>/<appId>/session-cache.json}
+     * @return the app; a missing, damaged or untrusted cache is logged and means no session, never an error
+     */
+    public static AuthApp client(AuthService service, Clock clock, Path dataDirectory) {
+        if (service == null || clock == null || dataDirectory == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "a client needs a service, a clock and a data directory");
+        }
+        return new DefaultAuthApp(service, false, clock, dataDirectory);
+    }
+
+    /**
      * Builds an app or an engine. Not thread-safe.
      *
      * @param <T> what it builds

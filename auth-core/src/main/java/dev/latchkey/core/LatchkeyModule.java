@@ -68,6 +68,7 @@ public final class LatchkeyModule extends AbstractModule {
     @Provides
     @Singleton
     AuthApp authApp(AuthService service, Clock clock) {
-        return new DefaultAuthApp(service, true, clock);
+        // The app keeps its users in the session cache under the data directory, for offline starts.
+        return new DefaultAuthApp(service, true, clock, options.dataDirectory());
     }
 }

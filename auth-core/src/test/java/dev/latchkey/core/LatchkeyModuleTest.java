@@ -20,7 +20,8 @@ class LatchkeyModuleTest {
     void theModuleGivesOneEngineAndAnAppOverIt(@TempDir Path dir) throws Exception {
         Path config = dir.resolve("latchkey.json");
         Files.writeString(config, "{\"providers\": {\"anon-user\": {\"enabled\": true}}}");
-        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app").config(config).dataDirectory(dir.resolve("data")).build()));
+        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app").config(config)
+                .dataDirectory(dir.resolve("data")).build()));
         AuthService service = injector.getInstance(AuthService.class);
         AuthApp app = injector.getInstance(AuthApp.class);
         try (app) {
@@ -30,6 +31,33 @@ class LatchkeyModuleTest {
             User user = app.logIn(Credentials.anonymous());
             assertThat(service.verify(user.validAccessToken()).userId()).as("the app runs on the injector's engine")
                     .isEqualTo(user.id());
+        }
+    }
+
+    @Test
+    void theModulesAppKeepsItsUsersUnderTheDataDirectory(@TempDir Path dir) {
+        LatchkeyOptions options = LatchkeyOptions.builder("my-app").config("{\"providers\": {\"anon-user\": {\"enabled\": true}}}")
+                .dataDirectory(dir).build();
+        String userId;
+        try (AuthApp app = Guice.createInjector(new LatchkeyModule(options)).getInstance(AuthApp.class)) {
+            userId = app.logIn(Credentials.anonymous()).id();
+        }
+        assertThat(dir.resolve("my-app").resolve("session-cache.json")).isRegularFile();
+        try (AuthApp restarted = Guice.createInjector(new LatchkeyModule(options)).getInstance(AuthApp.class)) {
+            assertThat(restarted.currentUser()).hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(userId));
+        }
+    }
+
+    @Test
+    void theBuildersAppKeepsItsUsersUnderTheDataDirectory(@TempDir Path dir) {
+        Latchkey.Builder<AuthApp> builder = Latchkey.app("my-app").dataDirectory(dir)
+                .config("{\"providers\": {\"anon-user\": {\"enabled\": true}}}");
+        String userId;
+        try (AuthApp app = builder.build()) {
+            userId = app.logIn(Credentials.anonymous()).id();
+        }
+        try (AuthApp restarted = builder.build()) {
+            assertThat(restarted.currentUser()).hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(userId));
         }
     }
 }

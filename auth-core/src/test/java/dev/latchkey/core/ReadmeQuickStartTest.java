@@ -20,10 +20,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeQuickStartTest {
 
     @Test
-    void theQuickStartWorks(@TempDir Path latchkeyData) {
+    void theQuickStartWorks(@TempDir Path dataDirectory) {
         // --- README: quick start, client side ---
         AuthApp app = Latchkey.app("my-app")
-                .dataDirectory(latchkeyData)
+                .dataDirectory(dataDirectory)                 // users kept here between runs; default latchkey-data
                 .config("""
                         { "providers": { "anon-user": { "enabled": true } } }
                         """)
@@ -42,7 +42,7 @@ class ReadmeQuickStartTest {
 
         // --- README: quick start, server side ---
         AuthService engine = Latchkey.service("my-app")
-                .dataDirectory(latchkeyData)
+                .dataDirectory(dataDirectory)
                 .config("""
                         { "providers": { "api-key": { "enabled": true } } }
                         """)

@@ -7,6 +7,7 @@ import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.store.InMemoryStore;
 import dev.latchkey.core.store.Store;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -110,6 +111,22 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     public synchronized AuthApp newClient() {
         requireStarted();
         AuthApp client = Latchkey.client(service, clock);
+        clients.add(client);
+        return client;
+    }
+
+    /**
+     * Another client app over the same engine that keeps its users in a session cache under a
+     * data directory, as an installed app does: a new client over the same directory is that
+     * device after a restart. Close the old one first, to restart it (closing waits for its last
+     * cache write). The harness's other apps keep their users in memory only and write nothing.
+     *
+     * @param dataDirectory the device's data directory, e.g. a JUnit {@code @TempDir}
+     * @return a new app; closed with the harness
+     */
+    public synchronized AuthApp newClient(Path dataDirectory) {
+        requireStarted();
+        AuthApp client = Latchkey.client(service, clock, dataDirectory);
         clients.add(client);
         return client;
     }

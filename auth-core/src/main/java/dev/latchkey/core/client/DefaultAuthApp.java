@@ -15,6 +15,7 @@ import dev.latchkey.api.UserInfo;
 import dev.latchkey.api.UserState;
 import dev.latchkey.core.engine.Async;
 import dev.latchkey.core.engine.DaemonThreads;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,6 +36,12 @@ import java.util.function.Supplier;
  * events. State changes happen under one lock and queue their events in the same step, so
  * listeners see changes in the order they happened; calls to the service (which may be slow, or
  * remote) happen outside the lock.
+ *
+ * <p>With a data directory the app keeps its users in a session cache
+ * ({@code <dataDirectory>/<appId>/session-cache.json}): every change is handed to it in the same
+ * step, and a new app over the same directory starts with the users, the current user and the
+ * device id the last one left, without a call to the service. A cache that is missing, damaged
+ * or not private to this user means no session, with one warning in the log, never an error.
  */
 public final class DefaultAuthApp implements AuthApp {
     private static final System.Logger LOG = System.getLogger(DefaultAuthApp.class.getName());
@@ -47,24 +54,59 @@ public final class DefaultAuthApp implements AuthApp {
     private final ExecutorService worker = Executors.newCachedThreadPool(DaemonThreads.named("latchkey-app"));
     private final EventDispatcher events = new EventDispatcher();
 
+    private final SessionPersistence persistence;
+
     private final Object lock = new Object();
     /** Users by id, least recently active first. */
     private final LinkedHashMap<String, AppUser> users = new LinkedHashMap<>();
     private AppUser current;
-    /** One app is one device: chosen once, here, so log-ins racing on a new app cannot pick two. */
-    private final String deviceId = newDeviceId();
+    /**
+     * One app is one device: chosen once, when the app is first built, so log-ins racing on a new
+     * app cannot pick two; with a session cache it is kept across restarts, as the Realm SDKs keep it.
+     */
+    private final String deviceId;
 
     /**
-     * Creates an app over a service.
+     * Creates an app over a service that keeps its users in memory only.
      *
      * @param service the engine (in process) or a client of a remote one
      * @param ownsService whether closing the app closes the service
      * @param clock the clock that decides when tokens are stale
      */
     public DefaultAuthApp(AuthService service, boolean ownsService, Clock clock) {
+        this(service, ownsService, clock, SessionPersistence.MEMORY_ONLY);
+    }
+
+    /**
+     * Creates an app over a service that keeps its users in a session cache under a data
+     * directory, and starts with the users the cache holds. A missing, damaged or untrusted
+     * cache is logged and means no session; it never fails the construction.
+     *
+     * @param service the engine (in process) or a client of a remote one
+     * @param ownsService whether closing the app closes the service
+     * @param clock the clock that decides when tokens are stale
+     * @param dataDirectory the data directory; the cache is {@code <dataDirectory>/<appId>/session-cache.json}
+     * @throws AuthException {@link ErrorCode#CONFIGURATION} when the app id cannot name a directory ({@code "."} or {@code ".."})
+     */
+    public DefaultAuthApp(AuthService service, boolean ownsService, Clock clock, Path dataDirectory) {
+        this(service, ownsService, clock, new FileSessionPersistence(SessionCacheFile.in(dataDirectory, service.appId())));
+    }
+
+    DefaultAuthApp(AuthService service, boolean ownsService, Clock clock, SessionPersistence persistence) {
         this.service = service;
         this.ownsService = ownsService;
         this.clock = clock;
+        this.persistence = persistence;
+        Optional<SessionCacheState> restored = persistence.restore();
+        this.deviceId = restored.map(SessionCacheState::deviceId).orElseGet(DefaultAuthApp::newDeviceId);
+        synchronized (lock) {
+            if (restored.isPresent()) {
+                restore(restored.get());
+            } else {
+                // Written at once, so the device id survives a restart that comes before any log-in.
+                persist();
+            }
+        }
     }
 
     @Override
@@ -82,6 +124,7 @@ public final class DefaultAuthApp implements AuthApp {
                 for (AppUser u : recentFirst()) {
                     if (u.isLoggedIn() && u.isAnonymous()) {
                         makeCurrent(u, AuthChange.Cause.LOG_IN);
+                        persist();
                         return u;
                     }
                 }
@@ -104,6 +147,7 @@ public final class DefaultAuthApp implements AuthApp {
             users.put(user.id(), user);
             emit(AuthChange.Type.LOGGED_IN, AuthChange.Cause.LOG_IN, user);
             makeCurrent(user, AuthChange.Cause.LOG_IN);
+            persist();
         }
         if (replacedRefreshToken != null) {
             // The user logged in again: its previous session must not linger on the server.
@@ -143,6 +187,7 @@ public final class DefaultAuthApp implements AuthApp {
                 throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "only a logged-in user can become the current user");
             }
             makeCurrent(u, AuthChange.Cause.SWITCH);
+            persist();
         }
     }
 
@@ -158,6 +203,7 @@ public final class DefaultAuthApp implements AuthApp {
             refreshToken = u.snapshot().refreshToken();
             anonymous = u.isAnonymous();
             remove(u, AuthChange.Cause.REMOVE);
+            persist();
         }
         if (refreshToken != null) {
             quietly("log out the removed user", refreshToken, service::logOut);
@@ -181,6 +227,7 @@ public final class DefaultAuthApp implements AuthApp {
         synchronized (lock) {
             if (u.state() != UserState.REMOVED) {
                 remove(u, AuthChange.Cause.DELETE);
+                persist();
             }
         }
     }
@@ -202,6 +249,7 @@ public final class DefaultAuthApp implements AuthApp {
     public void close() {
         events.close();
         worker.shutdown();
+        persistence.close();
         if (ownsService) {
             service.close();
         }
@@ -259,6 +307,7 @@ public final class DefaultAuthApp implements AuthApp {
             if (!sameProfile(now.info(), after.info())) {
                 emit(AuthChange.Type.PROFILE_CHANGED, AuthChange.Cause.REFRESH, user);
             }
+            persist();
             return after;
         }
     }
@@ -270,6 +319,7 @@ public final class DefaultAuthApp implements AuthApp {
             if (user.isLoggedIn()) {
                 user.snapshot(user.snapshot().withInfo(info));
                 emit(AuthChange.Type.LINKED, AuthChange.Cause.LINK, user);
+                persist();
             }
         }
         return user;
@@ -286,6 +336,7 @@ public final class DefaultAuthApp implements AuthApp {
             refreshToken = user.snapshot().refreshToken();
             anonymous = user.isAnonymous();
             endSession(user, AuthChange.Cause.LOG_OUT);
+            persist();
         }
         quietly("log out", refreshToken, service::logOut);
         if (anonymous) {
@@ -300,6 +351,7 @@ public final class DefaultAuthApp implements AuthApp {
         synchronized (lock) {
             if (user.isLoggedIn() && refreshToken.equals(user.snapshot().refreshToken())) {
                 endSession(user, AuthChange.Cause.SESSION_ENDED);
+                persist();
             }
         }
     }
@@ -320,6 +372,32 @@ public final class DefaultAuthApp implements AuthApp {
         user.snapshot(user.snapshot().ended(UserState.REMOVED));
         emit(AuthChange.Type.REMOVED, cause, user);
         replaceCurrentIf(user, cause);
+    }
+
+    /** Starts from what the cache held: no events, nobody is listening yet. */
+    private void restore(SessionCacheState state) {
+        List<UserSnapshot> cached = state.users();
+        for (int i = cached.size() - 1; i >= 0; i--) {
+            UserSnapshot snapshot = cached.get(i);
+            AppUser user = new AppUser(this, snapshot.info().id(), snapshot);
+            users.put(user.id(), user);
+            if (user.id().equals(state.currentUserId())) {
+                current = user;
+            }
+        }
+    }
+
+    /**
+     * Hands the whole state to the cache. Called after every change, in the same locked step, so
+     * the cache gets the states in the order they happened; the write itself happens elsewhere.
+     */
+    private void persist() {
+        List<UserSnapshot> snapshots = new ArrayList<>(users.size());
+        for (AppUser u : recentFirst()) {
+            snapshots.add(u.snapshot());
+        }
+        String currentId = current != null && current.isLoggedIn() ? current.id() : null;
+        persistence.save(new SessionCacheState(deviceId, currentId, snapshots));
     }
 
     private void replaceCurrentIf(AppUser leaving, AuthChange.Cause cause) {
