@@ -14,7 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -30,6 +32,8 @@ import java.util.regex.Pattern;
  * calling thread on I/O and on the lock; the app calls them from its writer thread and at start-up.
  */
 final class SessionCacheFile {
+    /** How long an app waits for another app of this process to finish with the file. */
+    private static final long LOCK_WAIT_NANOS = 10_000_000_000L;
     static final String FILE_NAME = "session-cache.json";
     static final String LOCK_NAME = "session-cache.lock";
     static final String TEMP_NAME = "session-cache.json.tmp";
@@ -158,22 +162,37 @@ final class SessionCacheFile {
         }
     }
 
-    /** Runs with this process's lock for the file, then the file lock against other processes, in that order. */
+    /** Runs holding the lock file's lock, which orders this app against every other app, in this process or another. */
     private <T, E extends Exception> T locked(LockedAction<T, E> action) throws IOException, E {
         Path lockFile = directory.resolve(LOCK_NAME);
-        ReentrantLock inProcess = ProcessFileLocks.forFile(directory.toRealPath().resolve(LOCK_NAME));
-        inProcess.lock();
         try (FileChannel channel = FileChannel.open(lockFile,
                 Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), files.fileAttributes())) {
-            FileLock fileLock = channel.lock();
+            FileLock fileLock = lock(channel);
             try {
                 files.restrict(lockFile);
                 return action.run();
             } finally {
                 fileLock.release();
             }
-        } finally {
-            inProcess.unlock();
+        }
+    }
+
+    /**
+     * Takes the file lock. Another process holding it makes {@code lock()} wait; another app in
+     * this process makes it throw, as the JVM keeps file locks per process, so then we wait our
+     * turn with short random pauses (rather than keep a process-wide table of locks: no static state).
+     */
+    private static FileLock lock(FileChannel channel) throws IOException {
+        long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
+        while (true) {
+            try {
+                return channel.lock();
+            } catch (OverlappingFileLockException heldByThisProcess) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IOException("the session cache stayed locked by another app of this process for 10 s");
+                }
+                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 2_000_000));
+            }
         }
     }
 
