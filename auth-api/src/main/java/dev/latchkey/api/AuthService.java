@@ -88,7 +88,9 @@ public interface AuthService extends AutoCloseable {
     String jwks();
 
     /**
-     * Starts signing with a new key; the old one stays published until its tokens expire.
+     * Publishes a new signing key now and signs with it from a minute later, once every engine
+     * sharing the store has had time to learn it; the old key stays published until its tokens
+     * expire.
      */
     void rotateSigningKey();
 

@@ -41,6 +41,13 @@ public final class SigningKeys {
     private static final Duration RELOAD_INTERVAL = Duration.ofSeconds(5);
     /** How often signing re-reads the store: to sign with a key another engine made, and to prune retired keys. */
     private static final Duration REFRESH_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * How long a new key is published before it signs. Every engine sharing the store that meets
+     * its kid then re-reads the store (its last read, at most {@link #RELOAD_INTERVAL} earlier,
+     * predates the key only if the key is younger than that), so no engine refuses the first
+     * tokens a new key signs.
+     */
+    static final Duration ACTIVATION_DELAY = REFRESH_INTERVAL;
 
     private final Store store;
     private final Clock clock;
@@ -95,12 +102,28 @@ public final class SigningKeys {
         Loaded newest = keys.isEmpty() ? null : keys.get(keys.size() - 1);
         if (newest == null || !newest.stored().createdAt().plus(settings.signingKeyRotation()).isAfter(now)) {
             generate(now);
-            newest = keys.get(keys.size() - 1);
         }
-        return new ActiveKey(newest.stored().kid(), newest.signer());
+        Loaded active = active(now);
+        return new ActiveKey(active.stored().kid(), active.signer());
     }
 
-    /** Generates a new signing key now; the old ones stay published until their tokens expire. */
+    /**
+     * The newest key published for at least {@link #ACTIVATION_DELAY}; when none is that old (a
+     * new store), the oldest, so engines starting together on an empty store agree on one key.
+     */
+    private Loaded active(Instant now) {
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            if (!keys.get(i).stored().createdAt().plus(ACTIVATION_DELAY).isAfter(now)) {
+                return keys.get(i);
+            }
+        }
+        return keys.get(0);
+    }
+
+    /**
+     * Publishes a new signing key now; it signs from {@link #ACTIVATION_DELAY} later, and the old
+     * ones stay published until their tokens expire.
+     */
     public synchronized void rotate() {
         generate(clock.instant());
     }
@@ -169,9 +192,10 @@ public final class SigningKeys {
         Instant now = clock.instant();
         lastReload = now;
         List<StoredSigningKey> stored = store.signingKeys();
-        // A key is retired once a newer one exists; its tokens live at most accessTokenTtl after that,
-        // plus the time an engine sharing the store may go on signing with it before it re-reads keys.
-        Duration grace = settings.accessTokenTtl().plus(settings.clockSkew()).plus(REFRESH_INTERVAL);
+        // A key is retired once a newer one has been published for ACTIVATION_DELAY; its tokens live
+        // at most accessTokenTtl after that, plus the time an engine sharing the store may go on
+        // signing with it before it re-reads keys.
+        Duration grace = ACTIVATION_DELAY.plus(settings.accessTokenTtl()).plus(settings.clockSkew()).plus(REFRESH_INTERVAL);
         List<Loaded> loaded = new ArrayList<>();
         for (int i = 0; i < stored.size(); i++) {
             StoredSigningKey k = stored.get(i);

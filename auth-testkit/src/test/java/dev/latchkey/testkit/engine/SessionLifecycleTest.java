@@ -266,16 +266,22 @@ class SessionLifecycleTest {
         Session before = service.logIn(PasswordlessIdp.as("ann"));
         String oldKid = SignedJWT.parse(before.accessToken()).getHeader().getKeyID();
         service.rotateSigningKey();
+        assertThat(kids(service.jwks())).as("published at once").hasSize(2).contains(oldKid);
+        Session meanwhile = service.refresh(before.refreshToken());
+        assertThat(SignedJWT.parse(meanwhile.accessToken()).getHeader().getKeyID()).as("but signing only a minute later")
+                .isEqualTo(oldKid);
+        engine.clock().advance(Duration.ofMinutes(1));
         Session after = service.refresh(before.refreshToken());
         String newKid = SignedJWT.parse(after.accessToken()).getHeader().getKeyID();
         assertThat(newKid).isNotEqualTo(oldKid);
         assertThat(service.verify(before.accessToken()).userId()).isEqualTo(before.user().id());
         assertThat(kids(service.jwks())).containsExactlyInAnyOrder(oldKid, newKid);
 
-        // Tokens live 30 minutes, plus 30 s of skew, plus a minute in which another engine may still sign with the old key.
+        // The old key signs until a minute after the rotation; its tokens live 30 minutes more, plus
+        // 30 s of skew, plus a minute in which another engine may still sign with it.
         engine.clock().advance(Duration.ofMinutes(31));
         assertThat(kids(service.jwks())).containsExactlyInAnyOrder(oldKid, newKid);
-        engine.clock().advance(Duration.ofMinutes(2));
+        engine.clock().advance(Duration.ofMinutes(1));
         assertThat(kids(service.jwks())).containsExactly(newKid);
         assertCode(() -> service.verify(before.accessToken()), ErrorCode.INVALID_SESSION, "unknown key");
     }
@@ -289,6 +295,10 @@ class SessionLifecycleTest {
         assertThat(SignedJWT.parse(service.refresh(s.refreshToken()).accessToken()).getHeader().getKeyID()).isEqualTo(firstKid);
         Session later = service.logIn(PasswordlessIdp.as("ann"));
         engine.clock().advance(Duration.ofDays(32));
+        String dueKid = SignedJWT.parse(service.refresh(later.refreshToken()).accessToken()).getHeader().getKeyID();
+        assertThat(dueKid).as("the successor is published, and signs a minute later").isEqualTo(firstKid);
+        assertThat(kids(service.jwks())).hasSize(2);
+        engine.clock().advance(Duration.ofMinutes(1));
         String rotatedKid = SignedJWT.parse(service.refresh(later.refreshToken()).accessToken()).getHeader().getKeyID();
         assertThat(rotatedKid).isNotEqualTo(firstKid);
     }
