@@ -1,5 +1,6 @@
 package dev.latchkey.core.client;
 
+import dev.latchkey.core.files.PrivateFiles;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.latchkey.core.client;
 
+import dev.latchkey.core.files.PrivateFiles;
 import static dev.latchkey.core.client.CacheStates.APP_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

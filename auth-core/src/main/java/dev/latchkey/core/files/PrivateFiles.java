@@ -1,4 +1,4 @@
-package dev.latchkey.core.client;
+package dev.latchkey.core.files;
 
 import com.sun.security.auth.module.UnixSystem;
 import java.io.IOException;
@@ -22,9 +22,11 @@ import java.util.Set;
  * <p>On a file system without POSIX attributes (Windows) only the link, type and size checks
  * apply; there the user profile's ACLs are what keep the file private.
  */
-final class PrivateFiles {
-    static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
-    static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+public final class PrivateFiles {
+    /** Owner only, for directories. */
+    public static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    /** Owner only, for files. */
+    public static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
 
     private final boolean posix;
     /** This process's uid, or -1 where the file system has no uids. */
@@ -35,13 +37,17 @@ final class PrivateFiles {
      *
      * @param directory a path on that file system
      */
-    PrivateFiles(Path directory) {
+    public PrivateFiles(Path directory) {
         this.posix = directory.getFileSystem().supportedFileAttributeViews().contains("posix");
         this.uid = directory.getFileSystem().supportedFileAttributeViews().contains("unix") ? new UnixSystem().getUid() : -1;
     }
 
-    /** The attribute to create a private file with (or none, without POSIX). */
-    FileAttribute<?>[] fileAttributes() {
+    /**
+     * The attribute to create a private file with (or none, without POSIX).
+     *
+     * @return the attributes for {@code Files.createFile} and friends
+     */
+    public FileAttribute<?>[] fileAttributes() {
         return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(FILE)} : new FileAttribute<?>[0];
     }
 
@@ -49,9 +55,10 @@ final class PrivateFiles {
      * Creates the directory (0700) and its missing parents (0700 too: they are made for our data
      * only), or checks the one that is there and takes group and other permissions off it.
      *
+     * @param directory the directory
      * @throws IOException when it cannot be created, or what is there is not a private directory of ours
      */
-    void createDirectory(Path directory) throws IOException {
+    public void createDirectory(Path directory) throws IOException {
         if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             Path parent = directory.toAbsolutePath().getParent();
             if (parent != null && !Files.isDirectory(parent)) {
@@ -81,9 +88,10 @@ final class PrivateFiles {
      * Checks a directory that exists: a real directory (a symbolic link could point anywhere,
      * including at another user's files), owned by us (its owner could swap our files).
      *
+     * @param directory the directory
      * @throws IOException with a message fit for a log line when it is not
      */
-    void checkDirectory(Path directory) throws IOException {
+    public void checkDirectory(Path directory) throws IOException {
         BasicFileAttributes attributes = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (attributes.isSymbolicLink()) {
             throw new IOException(directory + " is a symbolic link");
@@ -99,9 +107,11 @@ final class PrivateFiles {
      * or others (a file others could read may have leaked its tokens; one they could write may
      * hold theirs), at most {@code maxBytes} long.
      *
+     * @param file the file
+     * @param maxBytes the largest size accepted
      * @throws IOException with a message fit for a log line when it is not
      */
-    void checkFile(Path file, long maxBytes) throws IOException {
+    public void checkFile(Path file, long maxBytes) throws IOException {
         BasicFileAttributes attributes = posix
                 ? Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
                 : Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -121,8 +131,13 @@ final class PrivateFiles {
         }
     }
 
-    /** Sets a file's permissions to exactly 0600. */
-    void restrict(Path file) throws IOException {
+    /**
+     * Sets a file's permissions to exactly 0600.
+     *
+     * @param file the file
+     * @throws IOException when they cannot be set
+     */
+    public void restrict(Path file) throws IOException {
         if (posix) {
             Files.setPosixFilePermissions(file, FILE);
         }
