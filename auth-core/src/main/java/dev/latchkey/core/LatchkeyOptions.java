@@ -30,8 +30,9 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
 
     /** Checks the app id and copies the provider list. */
     public LatchkeyOptions {
-        if (appId == null || !APP_ID.matcher(appId).matches()) {
-            throw new AuthException(ErrorCode.CONFIGURATION, "an app id is 1-64 letters, digits, '_', '-' or '.'");
+        if (appId == null || !APP_ID.matcher(appId).matches() || appId.equals(".") || appId.equals("..")) {
+            // The id names the app's directory under the data directory: "." and ".." would name another.
+            throw new AuthException(ErrorCode.CONFIGURATION, "an app id is 1-64 letters, digits, '_', '-' or '.', and not '.' or '..'");
         }
         providers = List.copyOf(providers);
     }

@@ -159,6 +159,13 @@ public final class DefaultAuthService implements AuthService {
             store.deleteSession(session.id());
             throw new AuthException(ErrorCode.INVALID_SESSION, user.isEmpty() ? "the user no longer exists" : "the user is disabled");
         }
+        boolean identityStillTheirs = user.get().identities().stream()
+                .anyMatch(i -> i.providerType().equals(session.providerType()) && i.subject().equals(session.subject()));
+        if (!identityStillTheirs) {
+            // Unlinking ends an identity's sessions; this catches one that slipped past (defence in depth).
+            store.deleteSession(session.id());
+            throw new AuthException(ErrorCode.INVALID_SESSION, "the identity that opened the session is no longer the user's");
+        }
         AccessTokens.Issued access = accessTokens.issue(user.get(), session);
         return new Session(user.get().toUserInfo(), session.deviceId(), session.id(), access.token(), access.expiresAt(),
                 refreshToken, session.expiresAt());
@@ -315,11 +322,15 @@ public final class DefaultAuthService implements AuthService {
 
     void deleteApiKey(String userId, String keyId) {
         requireUser(userId);
-        if (!apiKeyManager().delete(userId, checkedKeyId(keyId))) {
+        String id = checkedKeyId(keyId);
+        // The key's record first, so it cannot log in any more; then the identity, which ends its
+        // sessions in the same step. A failure between the two leaves the identity, and a retry
+        // (the record already gone) still removes it: deleting is idempotent until both are gone.
+        boolean recordDeleted = apiKeyManager().delete(userId, id);
+        boolean identityRemoved = store.unlinkIdentity(userId, ProviderTypes.API_KEY, id);
+        if (!recordDeleted && !identityRemoved) {
             throw keyNotFound(keyId);
         }
-        store.unlinkIdentity(userId, ProviderTypes.API_KEY, keyId);
-        store.deleteSessionsOfIdentity(ProviderTypes.API_KEY, keyId);
     }
 
     // --- internals ---

@@ -1,5 +1,7 @@
 package dev.latchkey.core.store;
 
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.spi.ProviderStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -22,6 +24,12 @@ import java.util.function.Function;
  */
 final class InMemoryDocuments implements ProviderStore {
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Whether this thread is inside this namespace's transaction: its work must go through the
+     * Transaction it was given. Through the store it would, on a database, wait for the lock its
+     * own transaction holds; in memory it would bypass the transaction's staged writes.
+     */
+    private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
     private final TreeMap<String, Document> documents = new TreeMap<>();
     private final Map<String, Set<String>> keysByIndex = new HashMap<>();
     /** One counter for the namespace, so a key deleted and made again never gets back a version it had (no ABA). */
@@ -29,6 +37,7 @@ final class InMemoryDocuments implements ProviderStore {
 
     @Override
     public Optional<Document> get(String key) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         lock.lock();
         try {
@@ -40,6 +49,7 @@ final class InMemoryDocuments implements ProviderStore {
 
     @Override
     public List<Document> findByIndex(String index) {
+        checkNotInTransaction();
         DocumentChecks.lookupIndex(index);
         lock.lock();
         try {
@@ -51,6 +61,7 @@ final class InMemoryDocuments implements ProviderStore {
 
     @Override
     public boolean compareAndSet(String key, long expectedVersion, String json, String index) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         DocumentChecks.version(expectedVersion);
         DocumentChecks.document(json);
@@ -71,6 +82,7 @@ final class InMemoryDocuments implements ProviderStore {
 
     @Override
     public boolean delete(String key) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         lock.lock();
         try {
@@ -82,12 +94,19 @@ final class InMemoryDocuments implements ProviderStore {
 
     @Override
     public <T> T transaction(Function<Transaction, T> work) {
+        checkNotInTransaction();
         Objects.requireNonNull(work, "work");
         lock.lock();
+        inTransaction.set(Boolean.TRUE);
         try {
             Staged staged = new Staged();
-            T result = work.apply(staged);
-            staged.closed = true;
+            T result;
+            try {
+                result = work.apply(staged);
+            } finally {
+                staged.closed = true;
+                inTransaction.remove();
+            }
             staged.writes.forEach((key, doc) -> {
                 if (doc == null) {
                     remove(key);
@@ -101,6 +120,13 @@ final class InMemoryDocuments implements ProviderStore {
         }
     }
 
+
+    private void checkNotInTransaction() {
+        if (inTransaction.get() != null) {
+            throw new AuthException(ErrorCode.INTERNAL, "a provider-store transaction's work must read and write through the"
+                    + " Transaction it is given, not through the store");
+        }
+    }
     private List<Document> indexed(String index) {
         List<Document> found = new ArrayList<>();
         for (String key : keysByIndex.getOrDefault(index, Set.of())) {

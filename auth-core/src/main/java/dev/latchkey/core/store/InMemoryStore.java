@@ -101,6 +101,7 @@ public final class InMemoryStore implements Store {
             identities.removeIf(i -> i.providerType().equals(providerType) && i.subject().equals(subject));
             users.put(userId, withIdentities(user, identities));
             ownerOfIdentity.remove(key);
+            deleteSessionsOfIdentity(providerType, subject);
             return true;
         }
     }

@@ -54,7 +54,8 @@ public interface Store extends AutoCloseable {
     LinkOutcome linkIdentity(String userId, Identity identity, Instant now);
 
     /**
-     * Removes an identity from a user.
+     * Removes an identity from a user and, in the same step, ends the sessions it opened (a
+     * deleted API key's sessions must not go on refreshing).
      *
      * @param userId the user
      * @param providerType the identity's provider

@@ -169,6 +169,8 @@ class ProviderRegistryTest {
     void anAppIdIsChecked() {
         assertFails(() -> Latchkey.service("bad app id").store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "app id");
         assertFails(() -> Latchkey.service(null).store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "app id");
+        assertFails(() -> Latchkey.service("..").store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "not '.' or '..'");
+        assertFails(() -> Latchkey.service(".").store(new InMemoryStore()).build(), ErrorCode.CONFIGURATION, "not '.' or '..'");
     }
 
     @Test

@@ -231,6 +231,30 @@ public abstract class StoreContract {
     }
 
     @Test
+    void unlinkingAnIdentityEndsItsSessionsInTheSameStep() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "keyholder"), newUser(), T0);
+        store.linkIdentity(user.id(), Identity.of("api-key", "K7"), T0);
+        store.createSession(new StoredSession("s-k7", user.id(), "d", "api-key", "K7", "h-k7", T0, T0.plusSeconds(100)));
+        store.createSession(new StoredSession("s-own", user.id(), "d", "test-idp", "keyholder", "h-own", T0, T0.plusSeconds(100)));
+        assertThat(store.unlinkIdentity(user.id(), "api-key", "K7")).isTrue();
+        assertThat(store.findSession("s-k7")).isEmpty();
+        assertThat(store.findSession("s-own")).as("other identities' sessions stay").isPresent();
+    }
+
+    @Test
+    void aTransactionsWorkCannotGoAroundItsTransaction() {
+        ProviderStore docs = store.documents("test-idp");
+        docs.compareAndSet("k", 0, "{}", "i");
+        assertInternal(() -> docs.transaction(tx -> docs.get("k")));
+        assertInternal(() -> docs.transaction(tx -> docs.compareAndSet("k2", 0, "{}", null)));
+        assertInternal(() -> docs.transaction(tx -> docs.transaction(inner -> null)));
+        assertThat(docs.get("k2")).isEmpty();
+        Optional<ProviderStore.Document> throughAnotherNamespace = store.documents("other-idp").transaction(tx -> docs.get("k"));
+        assertThat(throughAnotherNamespace).as("another namespace is another lock").isPresent();
+        assertThat(docs.get("k")).as("the store works after the refusal").isPresent();
+    }
+
+    @Test
     void expiredSessionsAreRemoved() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "exp"), newUser(), T0);
         StoredSession old = new StoredSession("s-old", user.id(), "d", "test-idp", "exp", "h-old", T0, T0.plusSeconds(10));

@@ -78,7 +78,7 @@ abstract class EngineRaces {
             Session second = engine(1).logIn(victim);
             String userId = first.user().id();
 
-            List<Object> outcomes = Race.run(6, i -> outcome(() -> switch (i) {
+            List<Object> outcomes = Race.run(8, i -> outcome(() -> switch (i) {
                 case 0, 1 -> engine(i).refresh(first.refreshToken());
                 case 2 -> engine(i).refresh(second.refreshToken());
                 case 3 -> {
@@ -89,15 +89,23 @@ abstract class EngineRaces {
                     engine(i).deleteUser(userId);
                     yield "deleted";
                 }
-                default -> engine(i).verify(second.accessToken());
+                case 5 -> engine(i).verify(second.accessToken());
+                default -> engine(i).logIn(victim);   // opens a session, unless the user is gone first
             }));
 
             assertThat(outcomes.get(4)).as("round %d: the deletion itself succeeds", round).isEqualTo("deleted");
             List<String> accessTokens = new ArrayList<>(List.of(first.accessToken(), second.accessToken()));
-            outcomes.stream().filter(o -> o instanceof Session).map(o -> ((Session) o).accessToken()).forEach(accessTokens::add);
+            List<String> refreshTokens = new ArrayList<>(List.of(first.refreshToken(), second.refreshToken()));
+            for (Object o : outcomes) {
+                // A log-in that came after the deletion made a new user: only the deleted user's sessions must be dead.
+                if (o instanceof Session s && s.user().id().equals(userId)) {
+                    accessTokens.add(s.accessToken());
+                    refreshTokens.add(s.refreshToken());
+                }
+            }
             for (int e = 0; e < engines.size(); e++) {
                 AuthService engine = engine(e);
-                for (String refreshToken : List.of(first.refreshToken(), second.refreshToken())) {
+                for (String refreshToken : refreshTokens) {
                     assertThatThrownBy(() -> engine.refresh(refreshToken)).as("round %d: refresh after the race", round)
                             .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
                 }
@@ -135,6 +143,38 @@ abstract class EngineRaces {
                     assertThat(x.code()).as("round %d: a log-in after the disabling", round).isEqualTo(ErrorCode.USER_DISABLED);
                 }
             }
+        }
+    }
+
+    @Test
+    void noLogInWithAnApiKeyOutlivesTheKeysDeletion() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            String ownerId = engine(0).logIn(PasswordlessIdp.as("key-owner-" + round)).user().id();
+            ApiKey key = engine(1).apiKeys(ownerId).create("racing-key");
+            List<Object> outcomes = Race.run(6, i -> outcome(() -> {
+                if (i == 5) {
+                    engine(i).apiKeys(ownerId).delete(key.id());
+                    return "deleted";
+                }
+                return engine(i).logIn(Credentials.apiKey(key.value()));
+            }));
+            assertThat(outcomes.get(5)).as("round %d", round).isEqualTo("deleted");
+            for (Object o : outcomes) {
+                if (o instanceof Session s) {
+                    for (int e = 0; e < engines.size(); e++) {
+                        AuthService engine = engine(e);
+                        assertThatThrownBy(() -> engine.verify(s.accessToken())).as("round %d: a key log-in's token", round)
+                                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                        assertThatThrownBy(() -> engine.refresh(s.refreshToken())).as("round %d: a key log-in's session", round)
+                                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                    }
+                } else if (o instanceof AuthException x) {
+                    assertThat(x.code()).as("round %d: a key log-in after the deletion", round)
+                            .isIn(ErrorCode.INVALID_CREDENTIALS, ErrorCode.API_KEY_NOT_FOUND);
+                }
+            }
+            assertThatThrownBy(() -> engine(0).logIn(Credentials.apiKey(key.value()))).isInstanceOf(AuthException.class);
+            assertThat(engine(0).findUserByIdentity("api-key", key.id())).isEmpty();
         }
     }
 

@@ -16,7 +16,11 @@ import javax.sql.DataSource;
  */
 final class Database {
     private static final System.Logger LOG = System.getLogger(Database.class.getName());
-    private static final int MAX_ATTEMPTS = 20;
+    /**
+     * How long a unit that keeps losing races is retried. A lock wait is bounded by the database
+     * (H2 LOCK_TIMEOUT, PostgreSQL lock_timeout) and is not retried.
+     */
+    private static final long RETRY_BUDGET_NANOS = 20_000_000_000L;
 
     private final DataSource dataSource;
     private final Dialect dialect;
@@ -37,7 +41,8 @@ final class Database {
     }
 
     /**
-     * Runs work in a READ COMMITTED transaction, retried when it loses a race. Each unit locks
+     * Runs work in a READ COMMITTED transaction, retried for up to 20 s when it loses a race
+     * (deadlock, serialization failure, a unique key taken by a racing insert). Each unit locks
      * the rows it depends on ({@code SELECT ... FOR UPDATE}) before it writes, which is what
      * makes it atomic against the others.
      *
@@ -46,28 +51,48 @@ final class Database {
      * @return what it returned
      */
     <T> T transaction(String what, Work<T> work) {
+        long deadline = System.nanoTime() + RETRY_BUDGET_NANOS;
         for (int attempt = 1; ; attempt++) {
-            try (Connection c = dataSource.getConnection()) {
-                c.setAutoCommit(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                try {
-                    T result = work.run(c);
-                    c.commit();
-                    return result;
-                } catch (SQLException e) {
-                    rollback(c);
-                    if (attempt < MAX_ATTEMPTS && Dialect.isRetryable(e)) {
-                        backOff(attempt);
-                        continue;
-                    }
-                    throw failure(what, e);
-                } catch (RuntimeException | Error e) {
-                    rollback(c);
-                    throw e;
-                }
+            Connection c = connection(what);
+            boolean committed = false;
+            try {
+                T result = work.run(c);
+                c.commit();
+                committed = true;
+                return result;
             } catch (SQLException e) {
+                rollback(c);
+                if (Dialect.isRetryable(e) && System.nanoTime() - deadline < 0) {
+                    backOff(attempt);
+                    continue;
+                }
                 throw failure(what, e);
+            } catch (RuntimeException | Error e) {
+                rollback(c);
+                throw e;
+            } finally {
+                // After a commit, a failure to hand the connection back must not report the
+                // committed work as failed: the caller might do it twice.
+                close(c, committed);
             }
+        }
+    }
+
+    private Connection connection(String what) {
+        try {
+            // The pool's connections are set up once for autocommit off and READ COMMITTED (JdbcStores).
+            return dataSource.getConnection();
+        } catch (SQLException e) {
+            throw failure(what, e);
+        }
+    }
+
+    private static void close(Connection c, boolean committed) {
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.log(System.Logger.Level.DEBUG, "closing a connection {0} failed: SQL state {1}",
+                    committed ? "after a commit" : "after a rollback", Dialect.sqlState(e));
         }
     }
 

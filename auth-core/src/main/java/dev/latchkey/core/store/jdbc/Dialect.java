@@ -14,9 +14,10 @@ enum Dialect {
     private static final String UNIQUE_VIOLATION = "23505";
     /**
      * Worth running the transaction again: serialization failure, deadlock (PostgreSQL 40P01,
-     * H2 40001), H2's lock timeout (HYT00), and a unique key a racing transaction took first.
+     * H2 40001), and a unique key a racing transaction took first. Not a lock timeout (H2 HYT00,
+     * PostgreSQL 55P03): a lock held that long is stuck, and waiting again would only multiply it.
      */
-    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", "HYT00", UNIQUE_VIOLATION);
+    private static final Set<String> RETRYABLE = Set.of("40001", "40P01", UNIQUE_VIOLATION);
 
     private final String migrations;
 

@@ -3,6 +3,8 @@ package dev.latchkey.core.store.jdbc;
 import static dev.latchkey.core.store.jdbc.JdbcStore.prepare;
 import static dev.latchkey.core.store.jdbc.JdbcStore.update;
 
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.spi.ProviderStore;
 import dev.latchkey.core.store.DocumentChecks;
 import java.sql.Connection;
@@ -28,6 +30,12 @@ final class JdbcDocuments implements ProviderStore {
     private static final Comparator<Document> BY_KEY = Comparator.comparing(Document::key);
 
     private final Database db;
+    /**
+     * Whether this thread is inside this namespace's transaction: its work must go through the
+     * Transaction it was given. Through the store it would, on a database, wait for the lock its
+     * own transaction holds; in memory it would bypass the transaction's staged writes.
+     */
+    private final ThreadLocal<Boolean> inTransaction = new ThreadLocal<>();
     private final String namespace;
 
     JdbcDocuments(Database db, String namespace) {
@@ -37,18 +45,21 @@ final class JdbcDocuments implements ProviderStore {
 
     @Override
     public Optional<Document> get(String key) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         return db.transaction("read a provider document", c -> read(c, key));
     }
 
     @Override
     public List<Document> findByIndex(String index) {
+        checkNotInTransaction();
         DocumentChecks.lookupIndex(index);
         return db.transaction("find provider documents", c -> indexed(c, index));
     }
 
     @Override
     public boolean compareAndSet(String key, long expectedVersion, String json, String index) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         DocumentChecks.version(expectedVersion);
         DocumentChecks.document(json);
@@ -67,6 +78,7 @@ final class JdbcDocuments implements ProviderStore {
 
     @Override
     public boolean delete(String key) {
+        checkNotInTransaction();
         DocumentChecks.key(key);
         return db.transaction("delete a provider document", c -> {
             lockNamespace(c);
@@ -76,9 +88,11 @@ final class JdbcDocuments implements ProviderStore {
 
     @Override
     public <T> T transaction(Function<Transaction, T> work) {
+        checkNotInTransaction();
         Objects.requireNonNull(work, "work");
         return db.transaction("run a provider transaction", c -> {
             Tx tx = new Tx(c, lockNamespace(c));
+            inTransaction.set(Boolean.TRUE);
             try {
                 T result = work.apply(tx);
                 if (tx.failure != null) {
@@ -91,6 +105,7 @@ final class JdbcDocuments implements ProviderStore {
                 throw e.getCause();
             } finally {
                 tx.closed = true;
+                inTransaction.remove();
             }
         });
     }
@@ -100,6 +115,13 @@ final class JdbcDocuments implements ProviderStore {
      * Two engines creating the row at once: one insert fails on the key, and Database runs the
      * whole unit again, which then finds the row.
      */
+
+    private void checkNotInTransaction() {
+        if (inTransaction.get() != null) {
+            throw new AuthException(ErrorCode.INTERNAL, "a provider-store transaction's work must read and write through the"
+                    + " Transaction it is given, not through the store");
+        }
+    }
     private long lockNamespace(Connection c) throws SQLException {
         try (PreparedStatement ps = prepare(c,
                 "SELECT last_version FROM latchkey_document_namespaces WHERE namespace = ? FOR UPDATE", namespace);
@@ -211,7 +233,10 @@ final class JdbcDocuments implements ProviderStore {
             try {
                 return call.run();
             } catch (SQLException e) {
-                failure = e;
+                if (failure == null) {
+                    // The first error is the cause; on PostgreSQL every later one is "transaction aborted".
+                    failure = e;
+                }
                 throw new Failed(e);
             }
         }

@@ -5,14 +5,15 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.core.config.StoreSettings;
+import dev.latchkey.core.files.PrivateFiles;
 import dev.latchkey.core.text.Printable;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystems;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
+import java.util.Map;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -50,12 +51,12 @@ public final class JdbcStores {
      *     cannot be reached, refuses the credentials, or its schema cannot be migrated
      */
     public static JdbcStore open(StoreSettings settings, Path dataDirectory, String appId) {
-        if (settings.jdbcUrl() != null) {
-            // A password inside the URL would reach every log line that shows the URL (the
-            // PostgreSQL driver logs it at FINE): take it out and hand it to the pool instead.
-            settings = UrlPassword.extract(settings);
-        }
-        String url = settings.jdbcUrl() != null ? settings.jdbcUrl() : embeddedUrl(dataDirectory, appId);
+        // A password inside the URL would reach every log line that shows the URL (the PostgreSQL
+        // driver logs it at FINE): take secrets out and hand them to the driver as properties.
+        UrlSecrets.Split split = settings.jdbcUrl() != null ? UrlSecrets.split(settings) : new UrlSecrets.Split(settings, Map.of());
+        settings = split.settings();
+        Path embeddedDirectory = settings.jdbcUrl() == null ? embeddedDirectory(dataDirectory, appId) : null;
+        String url = settings.jdbcUrl() != null ? settings.jdbcUrl() : embeddedUrl(embeddedDirectory);
         String shownUrl = settings.jdbcUrl() != null ? settings.shownJdbcUrl() : url;
         Dialect dialect = Dialect.of(url).orElseThrow(() -> new AuthException(ErrorCode.CONFIGURATION,
                 "store.jdbcUrl: '" + Printable.cut(shownUrl, 80) + "' is not a database Latchkey supports"
@@ -70,6 +71,15 @@ public final class JdbcStores {
         config.setAutoCommit(false);
         config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
         config.setConnectionTimeout(10_000);
+        split.properties().forEach(config::addDataSourceProperty);
+        if (dialect == Dialect.POSTGRESQL) {
+            // A server that vanishes without a reset must not hang calls for ever, nor a stuck
+            // lock hold a pool connection; the URL may set other values (it wins over these).
+            config.addDataSourceProperty("connectTimeout", "10");
+            config.addDataSourceProperty("socketTimeout", "60");
+            config.addDataSourceProperty("tcpKeepAlive", "true");
+            config.setConnectionInitSql("SET lock_timeout = '10s'");
+        }
         // Connect once now: fail at start-up with a clear message rather than at the first log-in.
         config.setInitializationFailTimeout(1);
         HikariDataSource pool;
@@ -81,6 +91,9 @@ public final class JdbcStores {
         }
         try {
             migrate(pool, dialect);
+            if (embeddedDirectory != null) {
+                restrictDatabaseFiles(embeddedDirectory);
+            }
             return new JdbcStore(new Database(pool, dialect), pool);
         } catch (RuntimeException e) {
             pool.close();
@@ -89,27 +102,58 @@ public final class JdbcStores {
     }
 
     /**
-     * The embedded default's URL.
-     *
-     * @param dataDirectory the data directory
-     * @param appId the app
-     * @return the H2 URL
+     * The embedded default's directory, {@code <data directory>/<app id>}: created owner-only, or
+     * checked to be a real directory of ours (not a link) and made owner-only. It holds the
+     * private signing keys.
      */
-    static String embeddedUrl(Path dataDirectory, String appId) {
+    private static Path embeddedDirectory(Path dataDirectory, String appId) {
         Path directory = dataDirectory.toAbsolutePath().normalize().resolve(appId);
-        String path = directory.resolve(H2_FILE).toString();
-        if (path.indexOf(';') >= 0) {
+        if (directory.toString().indexOf(';') >= 0) {
             // H2 reads ';' in a URL as the start of its settings.
             throw new AuthException(ErrorCode.CONFIGURATION, "the data directory's path must not contain ';'");
         }
-        createPrivateDirectory(directory);
-        return "jdbc:h2:file:" + path + H2_OPTIONS;
+        try {
+            new PrivateFiles(directory).createDirectory(directory);
+        } catch (IOException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "the data directory cannot hold the store: "
+                    + Printable.cut(String.valueOf(e.getMessage()), 300));
+        }
+        return directory;
+    }
+
+    /**
+     * The embedded default's URL.
+     *
+     * @param directory the app's directory under the data directory
+     * @return the H2 URL
+     */
+    static String embeddedUrl(Path directory) {
+        return "jdbc:h2:file:" + directory.resolve(H2_FILE) + H2_OPTIONS;
+    }
+
+    /** H2 makes its files with the umask's permissions; the keys in them are for our eyes only. */
+    private static void restrictDatabaseFiles(Path directory) {
+        PrivateFiles files = new PrivateFiles(directory);
+        try (DirectoryStream<Path> stored = Files.newDirectoryStream(directory, H2_FILE + ".*")) {
+            for (Path file : stored) {
+                if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                    files.restrict(file);
+                }
+            }
+        } catch (IOException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "the store's files cannot be made owner-only: "
+                    + e.getClass().getSimpleName());
+        }
     }
 
     private static void migrate(HikariDataSource pool, Dialect dialect) {
         try {
             Flyway.configure()
                     .dataSource(pool)
+                    // A database that already holds other tables (ours are all latchkey_*): record
+                    // version 0 and run our migrations on top, rather than refuse a non-empty schema.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .locations(dialect.migrations())
                     .table("latchkey_schema_history")
                     .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
@@ -118,28 +162,6 @@ public final class JdbcStores {
         } catch (FlywayException e) {
             throw new AuthException(ErrorCode.CONFIGURATION, "store: the database schema could not be brought up to date: "
                     + Printable.cut(String.valueOf(e.getMessage()), 300));
-        }
-    }
-
-    /** The data directory holds the signing keys and session hashes: owner-only where the file system can say so. */
-    private static void createPrivateDirectory(Path directory) {
-        try {
-            if (Files.isDirectory(directory)) {
-                return;
-            }
-            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
-                Files.createDirectories(directory.getParent());
-                try {
-                    Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                } catch (FileAlreadyExistsException racedWithAnotherEngine) {
-                    // made meanwhile by another engine or the session cache: fine
-                }
-            } else {
-                Files.createDirectories(directory);
-            }
-        } catch (IOException e) {
-            throw new AuthException(ErrorCode.CONFIGURATION, "the data directory " + directory + " cannot be created: "
-                    + e.getClass().getSimpleName());
         }
     }
 

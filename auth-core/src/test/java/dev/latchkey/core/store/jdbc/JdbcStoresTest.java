@@ -113,18 +113,47 @@ class JdbcStoresTest {
     }
 
     @Test
-    void aPasswordInTheUrlIsMovedOutOfIt() {
-        StoreSettings pg = UrlPassword.extract(new StoreSettings("jdbc:postgresql://db/app?ssl=true&password=p%26w&user=a", null, null, 3));
-        assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://db/app?ssl=true&user=a");
-        assertThat(pg.password()).isEqualTo("p&w");
-        assertThat(pg.maxPoolSize()).isEqualTo(3);
-        StoreSettings h2 = UrlPassword.extract(new StoreSettings("jdbc:h2:file:/x/y;PASSWORD=secret;MODE=Regular", "sa", null, 1));
-        assertThat(h2.jdbcUrl()).isEqualTo("jdbc:h2:file:/x/y;MODE=Regular");
-        assertThat(h2.password()).isEqualTo("secret");
+    void secretsInTheUrlAreMovedOutOfIt() {
+        UrlSecrets.Split pg = UrlSecrets.split(new StoreSettings(
+                "jdbc:postgresql://db/app?ssl=true&password=p%26w&user=a&sslpassword=k3y", null, null, 3));
+        assertThat(pg.settings().jdbcUrl()).isEqualTo("jdbc:postgresql://db/app?ssl=true&user=a");
+        assertThat(pg.settings().password()).isEqualTo("p&w");
+        assertThat(pg.settings().maxPoolSize()).isEqualTo(3);
+        assertThat(pg.properties()).containsExactly(java.util.Map.entry("sslpassword", "k3y"));
+        UrlSecrets.Split h2 = UrlSecrets.split(new StoreSettings("jdbc:h2:file:/x/y;PASSWORD=secret;MODE=Regular", "sa", null, 1));
+        assertThat(h2.settings().jdbcUrl()).isEqualTo("jdbc:h2:file:/x/y;MODE=Regular");
+        assertThat(h2.settings().password()).isEqualTo("secret");
         StoreSettings none = new StoreSettings("jdbc:postgresql://db/app", "a", "pw", 1);
-        assertThat(UrlPassword.extract(none)).isSameAs(none);
-        assertThatThrownBy(() -> UrlPassword.extract(new StoreSettings("jdbc:postgresql://db/app?password=a", null, "b", 1)))
+        assertThat(UrlSecrets.split(none).settings()).isEqualTo(none);
+        assertThatThrownBy(() -> UrlSecrets.split(new StoreSettings("jdbc:postgresql://db/app?password=a", null, "b", 1)))
                 .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
                 .hasMessageContaining("given twice").hasMessageNotContaining("=a");
+        assertThatThrownBy(() -> UrlSecrets.split(new StoreSettings("jdbc:postgresql://db/app?password=%zzsecret", null, null, 1)))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("password parameter").hasMessageNotContaining("zz");
+    }
+
+    @Test
+    void anAppDirectoryThatIsThereAlreadyIsMadeOwnerOnlyAndSoAreTheStoresFiles() throws Exception {
+        Path app = Files.createDirectories(dataDirectory.resolve("my-app"));
+        Files.setPosixFilePermissions(app, PosixFilePermissions.fromString("rwxr-xr-x"));
+        JdbcStores.open(StoreSettings.DEFAULT, dataDirectory, "my-app").close();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(app))).isEqualTo("rwx------");
+        try (var files = Files.list(app)) {
+            assertThat(files.filter(f -> f.getFileName().toString().startsWith("store."))).isNotEmpty()
+                    .allSatisfy(f -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo("rw-------"));
+        }
+    }
+
+    @Test
+    void anAppDirectoryThatIsASymbolicLinkIsRefused() throws Exception {
+        Path elsewhere = Files.createDirectories(dataDirectory.resolve("elsewhere"));
+        Files.createSymbolicLink(dataDirectory.resolve("my-app"), elsewhere);
+        assertThatThrownBy(() -> JdbcStores.open(StoreSettings.DEFAULT, dataDirectory, "my-app"))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("symbolic link");
+        try (var files = Files.list(elsewhere)) {
+            assertThat(files).as("nothing was written through the link").isEmpty();
+        }
     }
 }
