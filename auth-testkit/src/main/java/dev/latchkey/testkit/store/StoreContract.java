@@ -267,6 +267,20 @@ public abstract class StoreContract {
     }
 
     @Test
+    void manyExpiredSessionsAreAllRemoved() {
+        StoredUser user = store.logInIdentity(Identity.of("test-idp", "many"), newUser(), T0);
+        int count = 2_345;   // more than one batch of a store that removes them in batches
+        for (int i = 0; i < count; i++) {
+            store.createSession(new StoredSession("s-many-" + i, user.id(), "d", "test-idp", "many", "h-many-" + i, T0,
+                    T0.plusSeconds(i % 2 == 0 ? 10 : 1000)));
+        }
+        assertThat(store.deleteExpiredSessions(T0.plusSeconds(11))).isEqualTo((count + 1) / 2);
+        assertThat(store.findSession("s-many-0")).isEmpty();
+        assertThat(store.findSession("s-many-1")).isPresent();
+        assertThat(store.deleteExpiredSessions(T0.plusSeconds(11))).isZero();
+    }
+
+    @Test
     void sessionsOfOneIdentityEndTogether() {
         StoredUser user = store.logInIdentity(Identity.of("test-idp", "multi"), newUser(), T0);
         store.linkIdentity(user.id(), Identity.of("api-key", "K1"), T0);

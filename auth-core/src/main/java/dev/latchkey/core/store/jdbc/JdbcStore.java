@@ -38,6 +38,9 @@ public final class JdbcStore implements Store {
     private static final String SESSION_COLUMNS =
             "id, user_id, device_id, provider_type, subject, refresh_token_hash, created_at, expires_at";
 
+    /** How many expired sessions one transaction removes. */
+    static final int EXPIRY_BATCH = 1000;
+
     private final Database db;
     private final AutoCloseable pool;
     private final Map<String, JdbcDocuments> namespaces = new ConcurrentHashMap<>();
@@ -102,8 +105,12 @@ public final class JdbcStore implements Store {
             if (lockUser(c, userId) == null) {
                 return false;
             }
-            return update(c, "DELETE FROM latchkey_identities WHERE provider_type = ? AND subject = ? AND user_id = ?",
-                    providerType, subject, userId) > 0;
+            if (update(c, "DELETE FROM latchkey_identities WHERE provider_type = ? AND subject = ? AND user_id = ?",
+                    providerType, subject, userId) == 0) {
+                return false;
+            }
+            update(c, "DELETE FROM latchkey_sessions WHERE provider_type = ? AND subject = ?", providerType, subject);
+            return true;
         });
     }
 
@@ -186,8 +193,17 @@ public final class JdbcStore implements Store {
 
     @Override
     public int deleteExpiredSessions(Instant now) {
-        return db.transaction("remove expired sessions",
-                c -> update(c, "DELETE FROM latchkey_sessions WHERE expires_at < ?", Columns.micros(now)));
+        // In batches, each its own short transaction: a million sessions expiring together must
+        // not become one transaction that holds their locks and its log for minutes.
+        long cutoff = Columns.micros(now);
+        int total = 0;
+        int removed;
+        do {
+            removed = db.transaction("remove expired sessions", c -> update(c, "DELETE FROM latchkey_sessions WHERE id IN"
+                    + " (SELECT id FROM latchkey_sessions WHERE expires_at < ? LIMIT " + EXPIRY_BATCH + ")", cutoff));
+            total += removed;
+        } while (removed == EXPIRY_BATCH);
+        return total;
     }
 
     // --- signing keys ---
