@@ -41,7 +41,10 @@ import java.util.function.Supplier;
  * ({@code <dataDirectory>/<appId>/session-cache.json}): every change is handed to it in the same
  * step, and a new app over the same directory starts with the users, the current user and the
  * device id the last one left, without a call to the service. A cache that is missing, damaged
- * or not private to this user means no session, with one warning in the log, never an error.
+ * or not private to this user means no session, with one warning in the log, never an error, and
+ * a good cache replaces it; one that cannot be read for another reason (a failing disk, a lock
+ * held too long elsewhere, an interrupt) also means no session, but the cache is then left as it
+ * is and not written for the rest of the run.
  */
 public final class DefaultAuthApp implements AuthApp {
     private static final System.Logger LOG = System.getLogger(DefaultAuthApp.class.getName());
@@ -80,7 +83,8 @@ public final class DefaultAuthApp implements AuthApp {
     /**
      * Creates an app over a service that keeps its users in a session cache under a data
      * directory, and starts with the users the cache holds. A missing, damaged or untrusted
-     * cache is logged and means no session; it never fails the construction.
+     * cache is logged and means no session; it never fails the construction. A cache that cannot
+     * be read for another reason is left alone: the app runs without writing it.
      *
      * @param service the engine (in process) or a client of a remote one
      * @param ownsService whether closing the app closes the service

@@ -1,23 +1,28 @@
 package dev.latchkey.core.client;
 
-import dev.latchkey.core.files.PrivateFiles;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.core.files.PrivateFiles;
+import dev.latchkey.core.files.UntrustedFileException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.nio.channels.OverlappingFileLockException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Pattern;
 
 /**
@@ -26,18 +31,26 @@ import java.util.regex.Pattern;
  * {@code session-cache.lock} beside it so that several processes (and several apps of one
  * process) can share the directory without tearing the file.
  *
- * <p>A write goes to {@code session-cache.json.tmp}, is forced to disk, then renamed over the
- * cache file in one atomic step, and the directory is forced too, so after a crash the file is
- * either the old state or the new one, whole. A read checks the file before it trusts it (see
- * {@link PrivateFiles#checkFile}) and parses it with {@link SessionCacheReader}. Both block the
- * calling thread on I/O and on the lock; the app calls them from its writer thread and at start-up.
+ * <p>A write goes to a temporary file of its own ({@code session-cache.json.<random>.tmp}), is
+ * forced to disk, then renamed over the cache file in one atomic step, and the directory is forced
+ * too, so after a crash the file is either the old state or the new one, whole. A read trusts
+ * nothing it has not checked: the directory (ours, not a link, nobody else's permissions), the
+ * lock file and the cache file (regular, not a link, ours, 0600) are checked before they are
+ * opened, and the cache is parsed with {@link SessionCacheReader}. Both block the calling thread
+ * on I/O and on the lock (for at most the lock wait); the app calls them from its writer thread
+ * and at start-up.
+ *
+ * <p>The lock file is opened and closed only through {@link SessionCacheLocks}, never here: a
+ * descriptor of it closed at the wrong moment drops the lock of every app of the process.
  */
 final class SessionCacheFile {
-    /** How long an app waits for another app of this process to finish with the file. */
-    private static final long LOCK_WAIT_NANOS = 10_000_000_000L;
+    /** How long a read or write waits for the lock, held by another app of this process or another process. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(10);
     static final String FILE_NAME = "session-cache.json";
     static final String LOCK_NAME = "session-cache.lock";
-    static final String TEMP_NAME = "session-cache.json.tmp";
+    /** Temporary files are {@code session-cache.json.<random>.tmp}; the old fixed {@code session-cache.json.tmp} matches too. */
+    static final String TEMP_PREFIX = FILE_NAME + ".";
+    static final String TEMP_SUFFIX = ".tmp";
     /** The app id is a directory name here: "." and ".." would leave the data directory. */
     private static final Pattern SAFE_APP_ID = Pattern.compile("(?!\\.{1,2}$)[A-Za-z0-9_.-]{1,64}");
 
@@ -45,12 +58,18 @@ final class SessionCacheFile {
     private final Path directory;
     private final Path file;
     private final PrivateFiles files;
+    private final Duration lockWait;
+    private final String name;
+    private volatile boolean closed;
+    private volatile Hook beforeEachWrite = Hook.NONE;
 
-    private SessionCacheFile(String appId, Path directory) {
+    private SessionCacheFile(String appId, Path directory, Duration lockWait) {
         this.appId = appId;
         this.directory = directory;
         this.file = directory.resolve(FILE_NAME);
         this.files = new PrivateFiles(directory);
+        this.lockWait = lockWait;
+        this.name = "the session cache " + file;
     }
 
     /**
@@ -62,11 +81,16 @@ final class SessionCacheFile {
      * @throws AuthException {@link ErrorCode#CONFIGURATION} when the app id cannot name a directory
      */
     static SessionCacheFile in(Path dataDirectory, String appId) {
+        return in(dataDirectory, appId, LOCK_WAIT);
+    }
+
+    /** As {@link #in(Path, String)}, waiting {@code lockWait} for the lock; for tests. */
+    static SessionCacheFile in(Path dataDirectory, String appId, Duration lockWait) {
         if (appId == null || !SAFE_APP_ID.matcher(appId).matches()) {
             throw new AuthException(ErrorCode.CONFIGURATION, "the session cache needs an app id of 1-64 letters, digits, '_', '-'"
                     + " or '.' that is not '.' or '..': it names the app's directory under the data directory");
         }
-        return new SessionCacheFile(appId, dataDirectory.resolve(appId));
+        return new SessionCacheFile(appId, dataDirectory.resolve(appId), lockWait);
     }
 
     /** The cache file's path. */
@@ -74,42 +98,47 @@ final class SessionCacheFile {
         return file;
     }
 
-    /** The app's directory, where the cache file, its lock file and its temporary file live. */
+    /** The app's directory, where the cache file, its lock file and its temporary files live. */
     Path directory() {
         return directory;
-    }
-
-    /**
-     * Checks the app's directory if it exists: a directory, not a link, ours.
-     *
-     * @throws IOException with a message fit for a log line when it cannot be trusted
-     */
-    void checkDirectory() throws IOException {
-        if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
-            files.checkDirectory(directory);
-        }
     }
 
     /**
      * Reads the cache.
      *
      * @return the state, or empty when there is no cache yet
-     * @throws IOException when the directory or the file cannot be trusted or read (the message fits a log line)
-     * @throws CorruptSessionCacheException when the content is not a valid cache of this app
+     * @throws CorruptSessionCacheException when the file is not a valid cache of this app, or is
+     *     not to be trusted (a link, not a regular file, another user's, open to others, too
+     *     large, or in a directory others may write): a good cache may replace it
+     * @throws IOException when the cache cannot be read, or its directory or lock file cannot be
+     *     trusted: nothing may replace it in this run (the message fits a log line)
      */
     Optional<SessionCacheState> read() throws IOException, CorruptSessionCacheException {
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        ensureOpen();
+        try {
+            files.checkDirectory(directory);
+        } catch (NoSuchFileException none) {
             return Optional.empty();
         }
-        files.checkDirectory(directory);
+        try {
+            // Before anything in it is opened: in a directory others may write, a checked file
+            // could be swapped before it is opened, or a FIFO planted (opening one blocks).
+            files.checkPrivateDirectory(directory);
+        } catch (UntrustedFileException e) {
+            throw new CorruptSessionCacheException(e.getMessage());
+        }
         return locked(() -> {
-            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            BasicFileAttributes checked;
+            try {
+                checked = files.checkPrivateFile(file, SessionCacheReader.MAX_BYTES);
+            } catch (NoSuchFileException none) {
                 return Optional.empty();
+            } catch (UntrustedFileException e) {
+                throw new CorruptSessionCacheException(e.getMessage());
             }
-            // Checked before it is opened: opening a FIFO planted here would block for ever.
-            files.checkFile(file, SessionCacheReader.MAX_BYTES);
             byte[] bytes;
             try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+                requireSame(file, checked);
                 // Bounded again while reading: the size checked above may have grown since.
                 bytes = in.readNBytes(SessionCacheReader.MAX_BYTES + 1);
             }
@@ -124,6 +153,8 @@ final class SessionCacheFile {
      * @throws IOException when the directory cannot be made or trusted, or the file cannot be written
      */
     void write(SessionCacheState state) throws IOException {
+        ensureOpen();
+        beforeEachWrite.run();
         byte[] bytes = SessionCacheWriter.write(appId, state);
         files.createDirectory(directory);
         locked(() -> {
@@ -132,26 +163,80 @@ final class SessionCacheFile {
         });
     }
 
+    /** No read or write after this: an app that is closed leaves its directory alone. */
+    void close() {
+        closed = true;
+    }
+
+    /** Runs {@code hook} at the start of every write; for tests that need a write to fail. */
+    void beforeEachWrite(Hook hook) {
+        this.beforeEachWrite = Objects.requireNonNull(hook);
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException(name + " is closed");
+        }
+    }
+
     private void replace(byte[] bytes) throws IOException {
-        Path temp = directory.resolve(TEMP_NAME);
-        // A leftover of a writer that died; we hold the lock, so nobody is writing it now.
-        Files.deleteIfExists(temp);
+        deleteTemporaryFiles();
+        Path temp = null;
         try {
-            try (FileChannel out = FileChannel.open(temp,
-                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), files.fileAttributes())) {
+            FileChannel out = null;
+            for (int attempt = 0; out == null; attempt++) {
+                // Our own name: another writer (of an older version, or one whose lock was lost)
+                // can neither delete nor overwrite it while we write.
+                temp = directory.resolve(TEMP_PREFIX + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
+                try {
+                    out = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                            files.fileAttributes());
+                } catch (FileAlreadyExistsException taken) {
+                    temp = null;
+                    if (attempt == 9) {
+                        throw taken;
+                    }
+                }
+            }
+            try (FileChannel channel = out) {
                 files.restrict(temp);
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
-                    out.write(buffer);
+                    channel.write(buffer);
                 }
-                out.force(true);
+                channel.force(true);
             }
             // rename(2): readers, here or in another process, see the old file or the new one, never a mix.
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+            temp = null;
         } finally {
-            Files.deleteIfExists(temp);
+            if (temp != null) {
+                Files.deleteIfExists(temp);
+            }
         }
         forceDirectory();
+    }
+
+    /**
+     * Deletes the temporary files of writers that died mid-write. Every writer creates, renames
+     * or deletes its temporary file while it holds the lock, and we hold it: none is being written.
+     */
+    private void deleteTemporaryFiles() throws IOException {
+        try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, SessionCacheFile::isTemporary)) {
+            for (Path temp : temps) {
+                try {
+                    // Deletes a link itself, never what it points at.
+                    Files.deleteIfExists(temp);
+                } catch (IOException leftForNextTime) {
+                    // A directory planted under that name, say: in the way of nothing, since our names are new each time.
+                }
+            }
+        }
+    }
+
+    private static boolean isTemporary(Path path) {
+        String fileName = path.getFileName().toString();
+        return fileName.startsWith(TEMP_PREFIX) && fileName.endsWith(TEMP_SUFFIX);
     }
 
     /** Makes the rename itself durable. Not every platform can open a directory (Windows cannot); the rename stays atomic there. */
@@ -163,37 +248,91 @@ final class SessionCacheFile {
         }
     }
 
-    /** Runs holding the lock file's lock, which orders this app against every other app, in this process or another. */
-    private <T, E extends Exception> T locked(LockedAction<T, E> action) throws IOException, E {
-        Path lockFile = directory.resolve(LOCK_NAME);
-        try (FileChannel channel = FileChannel.open(lockFile,
-                Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), files.fileAttributes())) {
-            FileLock fileLock = lock(channel);
+    /**
+     * Runs holding the lock file's lock, which orders this app against every other app, in this
+     * process or another. Package-private for tests that hold the lock while other apps try.
+     */
+    <T, E extends Exception> T locked(LockedAction<T, E> action) throws IOException, E {
+        SessionCacheLocks.Held held = SessionCacheLocks.PROCESS.lock(lockKey(), this::openLockFile, lockWait, name);
+        T result;
+        try {
+            result = action.run();
+        } catch (Throwable t) {
             try {
-                files.restrict(lockFile);
-                return action.run();
-            } finally {
-                fileLock.release();
+                held.release();
+            } catch (IOException | RuntimeException suppressed) {
+                t.addSuppressed(suppressed);
             }
+            throw t;
         }
+        held.release();
+        return result;
     }
 
     /**
-     * Takes the file lock. Another process holding it makes {@code lock()} wait; another app in
-     * this process makes it throw, as the JVM keeps file locks per process, so then we wait our
-     * turn with short random pauses (rather than keep a process-wide table of locks: no static state).
+     * What names the lock file in this process before it is opened: the app directory's identity
+     * (device and inode), so that two paths to one directory share one descriptor.
      */
-    private static FileLock lock(FileChannel channel) throws IOException {
-        long deadline = System.nanoTime() + LOCK_WAIT_NANOS;
-        while (true) {
+    Object lockKey() throws IOException {
+        Object key = Files.readAttributes(directory, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        return key != null ? key : directory.toRealPath().toString();
+    }
+
+    /**
+     * Opens the lock file, creating it if it is missing. Called by {@link SessionCacheLocks} only
+     * when no app of this process has it open. What is there is checked before it is opened
+     * (opening a FIFO planted there would block for good) in a directory only we may change.
+     */
+    private FileChannel openLockFile() throws IOException {
+        files.checkPrivateDirectory(directory);
+        Path lockFile = directory.resolve(LOCK_NAME);
+        for (int attempt = 0; ; attempt++) {
+            BasicFileAttributes checked;
             try {
-                return channel.lock();
-            } catch (OverlappingFileLockException heldByThisProcess) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new IOException("the session cache stayed locked by another app of this process for 10 s");
+                checked = files.checkRegularFile(lockFile);
+            } catch (NoSuchFileException none) {
+                try {
+                    FileChannel created = FileChannel.open(lockFile,
+                            Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), files.fileAttributes());
+                    try {
+                        files.restrict(lockFile);
+                    } catch (IOException | RuntimeException e) {
+                        // Nobody in this process has another descriptor of it: closing this one drops no lock.
+                        created.close();
+                        throw e;
+                    }
+                    return created;
+                } catch (FileAlreadyExistsException racedWithAnotherProcess) {
+                    if (attempt == 2) {
+                        throw racedWithAnotherProcess;
+                    }
+                    continue;
                 }
-                LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(100_000, 2_000_000));
             }
+            if (!files.ownerOnly(checked)) {
+                // It holds nothing to leak or to plant; only whoever may open it could hold its lock.
+                files.restrict(lockFile);
+            }
+            FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+            try {
+                requireSame(lockFile, checked);
+            } catch (IOException e) {
+                channel.close();
+                throw e;
+            }
+            return channel;
+        }
+    }
+
+    /** After opening a checked file: still the file that was checked (its file key), not one put there since. */
+    private static void requireSame(Path path, BasicFileAttributes checked) throws IOException {
+        Object before = checked.fileKey();
+        if (before == null) {
+            return;
+        }
+        Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        if (!before.equals(now)) {
+            throw new UntrustedFileException(path + " was replaced while it was being opened");
         }
     }
 
@@ -202,8 +341,15 @@ final class SessionCacheFile {
         return "SessionCacheFile[" + file + "]";
     }
 
-    /** Work done while holding both locks. */
-    private interface LockedAction<T, E extends Exception> {
+    /** Work done while holding the lock. */
+    interface LockedAction<T, E extends Exception> {
         T run() throws IOException, E;
+    }
+
+    /** A step a test puts into every write. */
+    interface Hook {
+        Hook NONE = () -> { };
+
+        void run() throws IOException;
     }
 }

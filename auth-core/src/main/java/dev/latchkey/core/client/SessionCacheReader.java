@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Reads the bytes of a session cache file back into a {@link SessionCacheState}, trusting
@@ -43,6 +44,16 @@ final class SessionCacheReader {
     /** Ids and device ids are short; tokens are bounded as {@code AuthService.verify} bounds them. */
     private static final int MAX_ID_LENGTH = 256;
     private static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    /**
+     * What the engine accepts as a device id ({@code DefaultAuthService}): a cached one it refuses
+     * would fail every log-in of the app, run after run.
+     */
+    static final Pattern DEVICE_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    /**
+     * The longest number literal read. Parsing a number's digits takes time quadratic in their
+     * count; no number the writer writes comes near this (a long is 20 characters, a double 24).
+     */
+    static final int MAX_NUMBER_LENGTH = 64;
 
     private static final Set<String> ROOT = Set.of("version", "appId", "deviceId", "currentUserId", "users");
     private static final Set<String> USER = Set.of("id", "state", "providerType", "deviceId", "accessToken",
@@ -85,6 +96,7 @@ final class SessionCacheReader {
         if (text == null) {
             throw new CorruptSessionCacheException("no content");
         }
+        checkNumberLengths(text);
         JsonElement root;
         try {
             root = StrictJson.parse(text);
@@ -101,7 +113,7 @@ final class SessionCacheReader {
         if (!file.token("appId", MAX_ID_LENGTH).equals(appId)) {
             throw new CorruptSessionCacheException("appId: the file belongs to another app");
         }
-        String deviceId = file.token("deviceId", MAX_ID_LENGTH);
+        String deviceId = file.deviceId("deviceId");
         String currentUserId = file.nullableToken("currentUserId", MAX_ID_LENGTH);
         List<UserSnapshot> users = new ArrayList<>();
         Set<String> ids = new HashSet<>();
@@ -127,7 +139,7 @@ final class SessionCacheReader {
         if (!ProviderTypes.isWellFormed(providerType)) {
             throw user.invalid("providerType", "not a well-formed provider type");
         }
-        String deviceId = user.token("deviceId", MAX_ID_LENGTH);
+        String deviceId = user.deviceId("deviceId");
         String accessToken = user.nullableToken("accessToken", MAX_TOKEN_LENGTH);
         Instant expiresAt = user.nullableInstant("accessTokenExpiresAt");
         String refreshToken = user.nullableToken("refreshToken", MAX_TOKEN_LENGTH);
@@ -193,6 +205,34 @@ final class SessionCacheReader {
         return new Profile(p.nullableString("name"), p.nullableString("email"), p.nullableString("pictureUrl"),
                 p.nullableString("firstName"), p.nullableString("lastName"), p.nullableString("gender"),
                 p.nullableString("birthday"), p.nullableInteger("minAge"), p.nullableInteger("maxAge"), extras);
+    }
+
+    /**
+     * Refuses a number literal longer than {@link #MAX_NUMBER_LENGTH} before anything parses it:
+     * one pass over the text, outside strings, counting the characters a number is made of.
+     */
+    private static void checkNumberLengths(String text) throws CorruptSessionCacheException {
+        boolean inString = false;
+        int run = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    inString = false;
+                }
+            } else if (c == '"') {
+                inString = true;
+                run = 0;
+            } else if (c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E') {
+                if (++run > MAX_NUMBER_LENGTH) {
+                    throw new CorruptSessionCacheException("a number longer than " + MAX_NUMBER_LENGTH + " characters");
+                }
+            } else {
+                run = 0;
+            }
+        }
     }
 
     private static String utf8(byte[] bytes) throws CorruptSessionCacheException {
@@ -264,6 +304,14 @@ final class SessionCacheReader {
                 if (c <= 0x20 || c >= 0x7f) {
                     throw invalid(key, "not visible ASCII");
                 }
+            }
+            return value;
+        }
+
+        String deviceId(String key) throws CorruptSessionCacheException {
+            String value = string(key);
+            if (!DEVICE_ID.matcher(value).matches()) {
+                throw invalid(key, "not a device id (1-64 letters, digits, '_' or '-')");
             }
             return value;
         }

@@ -27,7 +27,8 @@ interface SessionPersistence extends AutoCloseable {
     /**
      * What the previous run left, read once at start-up.
      *
-     * @return the state, or empty when there is none or it could not be trusted
+     * @return the state, or empty when there is none, it could not be trusted, or it could not be
+     *     read (then the persistence may keep nothing for the rest of the run)
      */
     Optional<SessionCacheState> restore();
 

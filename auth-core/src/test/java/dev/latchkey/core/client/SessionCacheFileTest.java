@@ -1,6 +1,7 @@
 package dev.latchkey.core.client;
 
 import dev.latchkey.core.files.PrivateFiles;
+import dev.latchkey.core.files.UntrustedFileException;
 import static dev.latchkey.core.client.CacheStates.APP_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,6 +16,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -89,12 +91,16 @@ class SessionCacheFileTest {
     }
 
     @Test
-    void aWriteLeavesNoTemporaryFileAndReplacesOneLeftByACrash() throws Exception {
+    void aWriteLeavesNoTemporaryFileAndDeletesThoseLeftByACrash() throws Exception {
         cache().write(CacheStates.numbered("w", 1));
-        Path temp = cache().directory().resolve(SessionCacheFile.TEMP_NAME);
-        Files.writeString(temp, "{\"half\": ");
+        Path elsewhere = Files.writeString(data.resolve("elsewhere"), "not yours");
+        List<Path> leftovers = List.of(
+                Files.writeString(cache().directory().resolve("session-cache.json.tmp"), "{\"half\": "),
+                Files.writeString(cache().directory().resolve("session-cache.json.0123456789abcdef.tmp"), "{\"half\": "),
+                Files.createSymbolicLink(cache().directory().resolve("session-cache.json.link.tmp"), elsewhere));
         cache().write(CacheStates.numbered("w", 2));
-        assertThat(temp).doesNotExist();
+        assertThat(leftovers).allSatisfy(p -> assertThat(p).doesNotExist());
+        assertThat(Files.readString(elsewhere)).as("a link is deleted, not what it points at").isEqualTo("not yours");
         assertThat(cache().read()).contains(CacheStates.numbered("w", 2));
         try (var files = Files.list(cache().directory())) {
             assertThat(files.map(p -> p.getFileName().toString()))
@@ -117,9 +123,9 @@ class SessionCacheFileTest {
     void aSymbolicLinkToAValidCacheIsNotRead() throws Exception {
         Path real = data.resolve("real");
         SessionCacheFile.in(real, APP_ID).write(CacheStates.numbered("w", 1));
-        Files.createDirectories(cache().directory());
+        Files.createDirectories(cache().directory(), PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
         Files.createSymbolicLink(cache().path(), real.resolve(APP_ID).resolve(SessionCacheFile.FILE_NAME));
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("symbolic link");
     }
 
     @Test
@@ -127,8 +133,7 @@ class SessionCacheFileTest {
         Path real = data.resolve("real");
         SessionCacheFile.in(real, APP_ID).write(CacheStates.numbered("w", 1));
         Files.createSymbolicLink(data.resolve(APP_ID), real.resolve(APP_ID));
-        assertThatThrownBy(() -> cache().checkDirectory()).isInstanceOf(IOException.class).hasMessageContaining("symbolic link");
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("symbolic link");
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(UntrustedFileException.class).hasMessageContaining("symbolic link");
         assertThatThrownBy(() -> cache().write(CacheStates.numbered("w", 2))).isInstanceOf(IOException.class);
         assertThat(SessionCacheFile.in(real, APP_ID).read()).contains(CacheStates.numbered("w", 1));
     }
@@ -138,9 +143,9 @@ class SessionCacheFileTest {
         assumePosix();
         cache().write(CacheStates.numbered("w", 1));
         Files.setPosixFilePermissions(cache().path(), PosixFilePermissions.fromString("rw-r--r--"));
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("rw-r--r--");
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("rw-r--r--");
         Files.setPosixFilePermissions(cache().path(), PosixFilePermissions.fromString("rw-----w-"));
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class);
     }
 
     @Test
@@ -149,9 +154,10 @@ class SessionCacheFileTest {
         UserPrincipal nobody = nobodyIfRoot();
         cache().write(CacheStates.numbered("w", 1));
         Files.setOwner(cache().path(), nobody);
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("not to this process's user");
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("not to this process's user");
         Files.setOwner(cache().directory(), nobody);
-        assertThatThrownBy(() -> cache().checkDirectory()).isInstanceOf(IOException.class).hasMessageContaining("not to this process's user");
+        assertThatThrownBy(() -> cache().read()).as("a directory of another user's: nothing to replace")
+                .isInstanceOf(UntrustedFileException.class).hasMessageContaining("not to this process's user");
     }
 
     @Test
@@ -160,23 +166,137 @@ class SessionCacheFileTest {
         byte[] big = new byte[SessionCacheReader.MAX_BYTES + 1];
         java.util.Arrays.fill(big, (byte) ' ');
         Files.write(cache().path(), big);
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("larger than");
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("larger than");
     }
 
     @Test
-    @Timeout(20)
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoInPlaceOfTheFileIsNotOpened() throws Exception {
         assumePosix();
-        Files.createDirectories(cache().directory());
-        Process mkfifo;
-        try {
-            mkfifo = new ProcessBuilder("mkfifo", cache().path().toString()).start();
-        } catch (IOException e) {
-            assumeTrue(false, "mkfifo is not installed");
-            return;
+        Files.createDirectories(cache().directory(), PosixFilePermissions.asFileAttribute(PrivateFiles.DIRECTORY));
+        mkfifo(cache().path());
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("not a regular file");
+    }
+
+    /**
+     * An app directory others may write is one where the file could have been swapped between
+     * its check and its opening, or a FIFO planted: nothing in it is opened, and a write (which
+     * takes the group and other permissions off first) replaces it.
+     */
+    @Test
+    void nothingIsReadFromAnAppDirectoryWithGroupOrOtherPermissions() throws Exception {
+        assumePosix();
+        cache().write(CacheStates.numbered("w", 1));
+        for (String loose : List.of("rwxrwx---", "rwx---rwx", "rwxr-x---")) {
+            Files.setPosixFilePermissions(cache().directory(), PosixFilePermissions.fromString(loose));
+            assertThatThrownBy(() -> cache().read()).isInstanceOf(CorruptSessionCacheException.class)
+                    .hasMessageContaining(loose).hasMessageContaining("rwx------");
+            assertThat(Files.getPosixFilePermissions(cache().directory())).as("reading changes nothing")
+                    .isEqualTo(PosixFilePermissions.fromString(loose));
         }
-        assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
-        assertThatThrownBy(() -> cache().read()).isInstanceOf(IOException.class).hasMessageContaining("not a regular file");
+        cache().write(CacheStates.numbered("w", 2));
+        assertThat(Files.getPosixFilePermissions(cache().directory())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+        assertThat(cache().read()).contains(CacheStates.numbered("w", 2));
+    }
+
+    /** Opening a FIFO for writing blocks until a reader comes: the lock file is checked like the cache file before it is opened. */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aFifoInPlaceOfTheLockFileIsNotOpened() throws Exception {
+        assumePosix();
+        cache().write(CacheStates.numbered("w", 1));
+        Path lockFile = cache().directory().resolve(SessionCacheFile.LOCK_NAME);
+        Files.delete(lockFile);
+        mkfifo(lockFile);
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(UntrustedFileException.class).hasMessageContaining("is not a regular file");
+        assertThatThrownBy(() -> cache().write(CacheStates.numbered("w", 2))).isInstanceOf(UntrustedFileException.class)
+                .hasMessageContaining("is not a regular file");
+        Files.setPosixFilePermissions(cache().directory(), PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> cache().read()).as("in a directory others may write, the lock file is not even looked at")
+                .isInstanceOf(CorruptSessionCacheException.class).hasMessageContaining("rwxrwxrwx");
+    }
+
+    @Test
+    void anotherUsersLockFileIsNotOpened() throws Exception {
+        assumePosix();
+        UserPrincipal nobody = nobodyIfRoot();
+        cache().write(CacheStates.numbered("w", 1));
+        Files.setOwner(cache().directory().resolve(SessionCacheFile.LOCK_NAME), nobody);
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(UntrustedFileException.class).hasMessageContaining("not to this process's user");
+        assertThatThrownBy(() -> cache().write(CacheStates.numbered("w", 2))).isInstanceOf(UntrustedFileException.class)
+                .hasMessageContaining("not to this process's user");
+        assertThat(SessionCacheReader.read(Files.readAllBytes(cache().path()), APP_ID)).isEqualTo(CacheStates.numbered("w", 1));
+    }
+
+    @Test
+    void aLockFileThatIsASymbolicLinkIsNotFollowed() throws Exception {
+        cache().write(CacheStates.numbered("w", 1));
+        Path lockFile = cache().directory().resolve(SessionCacheFile.LOCK_NAME);
+        Path elsewhere = Files.writeString(data.resolve("elsewhere"), "not yours");
+        Files.delete(lockFile);
+        Files.createSymbolicLink(lockFile, elsewhere);
+        assertThatThrownBy(() -> cache().read()).isInstanceOf(UntrustedFileException.class).hasMessageContaining("is a symbolic link");
+        assertThatThrownBy(() -> cache().write(CacheStates.numbered("w", 2))).isInstanceOf(UntrustedFileException.class);
+        assertThat(Files.readString(elsewhere)).isEqualTo("not yours");
+    }
+
+    /** The lock file holds nothing that could have leaked or been planted: its permissions are just taken back. */
+    @Test
+    void aLockFileOthersMayOpenIsMadeOwnerOnly() throws Exception {
+        assumePosix();
+        cache().write(CacheStates.numbered("w", 1));
+        Path lockFile = cache().directory().resolve(SessionCacheFile.LOCK_NAME);
+        Files.setPosixFilePermissions(lockFile, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThat(cache().read()).contains(CacheStates.numbered("w", 1));
+        assertThat(Files.getPosixFilePermissions(lockFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /** The lock file is open in this process only while an app of it uses or waits for the lock: nothing is left open behind. */
+    @Test
+    void theLockFileIsOpenOnlyWhileAnAppUsesIt() throws Exception {
+        SessionCacheFile cache = cache();
+        cache.write(CacheStates.numbered("w", 1));
+        Object key = cache.lockKey();
+        assertThat(SessionCacheLocks.PROCESS.isOpen(key)).isFalse();
+        boolean openWhileHeld = cache.locked(() -> SessionCacheLocks.PROCESS.isOpen(key));
+        assertThat(openWhileHeld).isTrue();
+        assertThat(SessionCacheLocks.PROCESS.isOpen(key)).isFalse();
+        assertThat(SessionCacheFile.in(data.resolve(".").resolve(APP_ID).getParent(), APP_ID).lockKey())
+                .as("another path to the same directory names the same lock file").isEqualTo(key);
+    }
+
+    @Test
+    void aClosedCacheIsNeitherReadNorWritten() throws Exception {
+        SessionCacheFile cache = cache();
+        cache.write(CacheStates.numbered("w", 1));
+        cache.close();
+        assertThatThrownBy(cache::read).isInstanceOf(IOException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> cache.write(CacheStates.numbered("w", 2))).isInstanceOf(IOException.class).hasMessageContaining("is closed");
+        assertThat(cache().read()).contains(CacheStates.numbered("w", 1));
+    }
+
+    /**
+     * File locks belong to the process, and closing any descriptor of the lock file drops all of
+     * them (POSIX fcntl): an app of this process that gives up waiting, or closes, must not take
+     * the lock from the app that holds it. Only another process can see that.
+     */
+    @Test
+    @Timeout(60)
+    void anotherAppOfThisProcessGivingUpOrClosingLeavesTheLockWithItsHolder() throws Exception {
+        SessionCacheFile holder = cache();
+        holder.write(CacheStates.numbered("w", 1));
+        Path lockFile = holder.directory().resolve(SessionCacheFile.LOCK_NAME);
+        SessionCacheFile impatient = SessionCacheFile.in(data, APP_ID, Duration.ofMillis(200));
+        String seenWhileHeld = holder.locked(() -> {
+            assertThatThrownBy(impatient::read).isInstanceOf(IOException.class).hasMessageContaining("locked");
+            assertThatThrownBy(() -> impatient.write(CacheStates.numbered("w", 2))).isInstanceOf(IOException.class)
+                    .hasMessageContaining("locked");
+            impatient.close();
+            return LockFileProcess.probe(lockFile);
+        });
+        assertThat(seenWhileHeld).as("another process still finds the file locked").isEqualTo("held");
+        assertThat(LockFileProcess.probe(lockFile)).as("and free once the holder is done").isEqualTo("free");
+        assertThat(holder.read()).contains(CacheStates.numbered("w", 1));
     }
 
     @Test
@@ -274,6 +394,17 @@ class SessionCacheFileTest {
             assertThat(read).isEqualTo(CacheStates.rebuild(read));
         }
         return n;
+    }
+
+    private static void mkfifo(Path path) throws IOException, InterruptedException {
+        Process mkfifo;
+        try {
+            mkfifo = new ProcessBuilder("mkfifo", path.toString()).start();
+        } catch (IOException e) {
+            assumeTrue(false, "mkfifo is not installed");
+            return;
+        }
+        assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
     }
 
     private static UserPrincipal nobodyIfRoot() throws IOException {

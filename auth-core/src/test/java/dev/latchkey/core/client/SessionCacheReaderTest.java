@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * The cache file's format (SECURITY.md 28): what {@link SessionCacheWriter} writes,
@@ -194,6 +195,32 @@ class SessionCacheReaderTest {
         refused(edited(root -> user(root, 0).addProperty("refreshToken", "")));
         refused(edited(root -> user(root, 0).addProperty("accessToken", "x".repeat(16 * 1024 + 1))));
         refused(edited(root -> user(root, 1).addProperty("id", "b\u00f6b")));
+    }
+
+    /** The engine takes only {@code [A-Za-z0-9_-]{1,64}}: a device id it refuses would fail every log-in of the app for good. */
+    @Test
+    void aDeviceIdTheEngineWouldRefuseIsRefused() throws Exception {
+        for (String bad : List.of("device.1", "device:1", "a/b", "d".repeat(65))) {
+            assertThat(refused(edited(root -> root.addProperty("deviceId", bad)))).contains("the file.deviceId: not a device id");
+            assertThat(refused(edited(root -> user(root, 1).addProperty("deviceId", bad)))).contains("users[1].deviceId: not a device id");
+        }
+        for (String good : List.of("d".repeat(64), "Az09_-")) {
+            assertThat(SessionCacheReader.read(edited(root -> root.addProperty("deviceId", good)), APP_ID).deviceId()).isEqualTo(good);
+        }
+    }
+
+    /** A number's digits are parsed in quadratic time: a 4 MiB literal would hold the app's start-up for minutes. */
+    @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNumberLiteralLongerThan64CharactersIsRefusedBeforeItIsParsed() throws Exception {
+        String huge = "1".repeat(4_000_000);
+        assertThat(refused(valid().replaceFirst("\"customData\": \\{", "\"customData\": {\"n\": " + huge + ", ")))
+                .contains("a number longer than 64 characters");
+        assertThat(refused(valid().replaceFirst("\"version\": 1", "\"version\": " + "0".repeat(64) + "1")))
+                .contains("a number longer than 64 characters");
+        String longest = "-0." + "0".repeat(60) + "1";
+        SessionCacheState read = SessionCacheReader.read(valid().replaceFirst("\"customData\": \\{", "\"customData\": {\"n\": " + longest + ", "), APP_ID);
+        assertThat(read.users().get(0).info().customData()).containsKey("n");
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -133,10 +134,40 @@ class HostileSessionCacheTest {
             void apply(Path file) throws IOException {
                 edit(file, text -> text.replaceFirst("\"deviceId\": \"[0-9a-f]+\",", ""));
             }
+        },
+        DEVICE_ID_THE_ENGINE_REFUSES("the file.deviceId: not a device id", true) {
+            @Override
+            void apply(Path file) throws IOException {
+                edit(file, text -> text.replaceFirst("\"deviceId\": \"([0-9a-f]+)\",", "\"deviceId\": \"$1.damaged\","));
+            }
+        },
+        /** Others could have swapped the file or planted a FIFO: nothing in it is opened, and the write takes their permissions back. */
+        DIRECTORY_OTHERS_MAY_WRITE("has permissions rwxrwxrwx; only its owner may have any", true) {
+            @Override
+            void apply(Path file) throws IOException {
+                assumePosix();
+                Files.setPosixFilePermissions(file.getParent(), PosixFilePermissions.fromString("rwxrwxrwx"));
+            }
+        },
+        /** Opening a FIFO blocks until someone opens its other end: it must never be opened. */
+        LOCK_FILE_FIFO("session-cache.lock is not a regular file", false) {
+            @Override
+            void apply(Path file) throws IOException {
+                assumePosix();
+                Path lockFile = file.resolveSibling("session-cache.lock");
+                Files.delete(lockFile);
+                mkfifo(lockFile);
+            }
+        },
+        LOCK_FILE_OF_ANOTHER_USER("session-cache.lock belongs to uid", false) {
+            @Override
+            void apply(Path file) throws IOException {
+                Files.setOwner(file.resolveSibling("session-cache.lock"), anotherUser());
+            }
         };
 
         final String why;
-        /** Whether the app writes a good cache in its place; false when the directory itself is not to be trusted. */
+        /** Whether the app writes a good cache in its place; false when the directory or the lock file is not to be trusted. */
         final boolean replaced;
 
         Tampering(String why, boolean replaced) {
@@ -184,8 +215,11 @@ class HostileSessionCacheTest {
             AuthApp third = engine.newClient(device);
             assertThat(third.currentUser()).as("a good cache replaced the bad one").hasValueSatisfying(u -> assertThat(u.id()).isEqualTo(ann.id()));
             assertThat(Files.isSymbolicLink(file)).isFalse();
+            if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                assertThat(Files.getPosixFilePermissions(file.getParent())).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            }
         } else {
-            assertThat(Files.readAllBytes(file)).as("nothing written into a directory that cannot be trusted").isEqualTo(planted);
+            assertThat(Files.readAllBytes(file)).as("nothing written where the directory or the lock cannot be trusted").isEqualTo(planted);
         }
         if (tampering == Tampering.SYMBOLIC_LINK_FILE) {
             assertThat(Files.readAllBytes(device.resolve("elsewhere.json"))).as("the link's target is untouched").isEqualTo(planted);
@@ -210,8 +244,62 @@ class HostileSessionCacheTest {
         }
         List<LogCapture.Entry> warnings = capture.entries().stream().filter(e -> e.origin().endsWith(" WARNING")).toList();
         assertThat(warnings).as(capture.text()).hasSize(1);
-        assertThat(warnings.get(0).text()).contains("could not write the session cache", "trying again at the next change");
+        assertThat(warnings.get(0).text()).contains("the session cache is off for this run", "Not a directory");
         assertThat(SecretScan.find(capture.entries(), secrets)).isEmpty();
+    }
+
+    /**
+     * A cache that stops being writable while the app runs: one warning for the run of failures,
+     * and one at close when the last change could not be written either, since the file may then
+     * still hold the refresh token of a user who has logged out.
+     */
+    @Test
+    void aCacheThatCannotBeWrittenAnyMoreCostsOneWarningAndOneAtCloseAndTheAppWorks() throws Exception {
+        AuthApp app = engine.newClient(device);
+        User ann = app.logIn(PasswordlessIdp.as("ann"));
+        Path appDirectory = device.resolve(engine.service().appId());
+        awaitContent(appDirectory.resolve("session-cache.json"), ann.refreshToken());
+        Files.move(appDirectory, device.resolve("moved-away"));
+        Files.writeString(appDirectory, "a file where the app's directory should be");
+        List<Secret> secrets = new ArrayList<>();
+        remember(secrets, "ann", ann);
+        LogCapture capture = LogCapture.start();
+        try {
+            User bob = app.logIn(PasswordlessIdp.as("bob"));
+            remember(secrets, "bob", bob);
+            ann.logOut();
+            assertThat(app.currentUser()).containsSame(bob);
+            app.close();
+        } finally {
+            capture.close();
+        }
+        List<LogCapture.Entry> warnings = capture.entries().stream().filter(e -> e.origin().endsWith(" WARNING")).toList();
+        assertThat(warnings).as(capture.text()).hasSize(2);
+        assertThat(warnings.get(0).text()).contains("could not write the session cache", "is not a directory", "trying again at the next change");
+        assertThat(warnings.get(1).text()).contains("could not write the session cache", "before the app closed", "logged out");
+        assertThat(SecretScan.find(capture.entries(), secrets)).isEmpty();
+    }
+
+    private static void awaitContent(Path file, String expected) throws Exception {
+        for (int i = 0; i < 500; i++) {
+            if (Files.isRegularFile(file) && Files.readString(file).contains(expected)) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(10);
+        }
+        throw new AssertionError(file + " was not written");
+    }
+
+    private static void mkfifo(Path path) throws IOException {
+        try {
+            Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).start();
+            assumeTrue(mkfifo.waitFor(10, TimeUnit.SECONDS) && mkfifo.exitValue() == 0, "mkfifo failed");
+        } catch (IOException e) {
+            assumeTrue(false, "mkfifo is not installed");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
     }
 
     private static void remember(List<Secret> secrets, String who, User user) {

@@ -230,6 +230,40 @@ class SessionCacheTest {
         assertThat(restarted.currentUser().orElseThrow().validAccessToken()).as("fresh, so not refreshed again").isEqualTo(fresh);
     }
 
+    /**
+     * Only a damaged or untrusted cache is replaced. One that could not be read for another
+     * reason (here the starting thread was interrupted; a lock held too long elsewhere, a disk
+     * error or a refused permission count the same) is left as it is for the next run: the app
+     * starts with no session and writes nothing, rather than wipe every user's refresh token and
+     * the device id with it.
+     */
+    @Test
+    void aStartUpThatCannotReadTheCacheLeavesItForTheNextRun() throws Exception {
+        AuthApp app = engine.newClient(device);
+        User ann = app.logIn(PasswordlessIdp.as("ann"));
+        app.close();
+        byte[] before = Files.readAllBytes(cacheFile());
+
+        AuthApp interrupted;
+        Thread.currentThread().interrupt();
+        try {
+            interrupted = engine.newClient(device);
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(interrupted.currentUser()).isEmpty();
+        interrupted.logIn(PasswordlessIdp.as("bob"));
+        interrupted.close();
+        assertThat(Files.readAllBytes(cacheFile())).as("nothing written over it").isEqualTo(before);
+
+        AuthApp next = engine.newClient(device);
+        assertThat(next.currentUser()).hasValueSatisfying(u -> {
+            assertThat(u.id()).isEqualTo(ann.id());
+            assertThat(u.refreshToken()).isEqualTo(ann.refreshToken());
+            assertThat(u.deviceId()).isEqualTo(ann.deviceId());
+        });
+    }
+
     @Test
     void theDeviceIdSurvivesRestartsEvenBeforeTheFirstLogIn() throws Exception {
         engine.newClient(device).close();
