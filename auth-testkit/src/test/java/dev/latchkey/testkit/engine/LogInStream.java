@@ -10,13 +10,15 @@ import java.nio.file.Path;
 
 /**
  * The child process of {@link CrashSafetyTest}: an engine on the embedded store in the given data
- * directory, logging in anonymous users on two threads until it is killed. After each log-in
+ * directory, logging in anonymous users on several threads until it is killed. After each log-in
  * returns it prints {@code OK <user id> <refresh token>}: a promise that the log-in is durable.
  */
 public final class LogInStream {
     static final String CONFIG = """
             { "providers": { "anon-user": { "enabled": true } } }
             """;
+
+    static final int WRITERS = 4;
 
     private LogInStream() {
     }
@@ -34,8 +36,10 @@ public final class LogInStream {
                 }
             }
         };
-        Thread second = new Thread(stream, "log-in-stream-2");
-        second.start();
+        // Several writers at once: commits that overlap are where a store can lose one.
+        for (int i = 2; i <= WRITERS; i++) {
+            new Thread(stream, "log-in-stream-" + i).start();
+        }
         stream.run();
     }
 }
