@@ -1,9 +1,12 @@
 package dev.latchkey.testkit.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.api.AuthException;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.Credentials;
+import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Session;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.LatchkeyOptions;
@@ -11,11 +14,15 @@ import dev.latchkey.testkit.db.PostgresDatabase;
 import dev.latchkey.testkit.db.PostgresExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** PostgreSQL chosen in the configuration file or in the builder: the same database, the same users. */
+/** PostgreSQL chosen in the configuration file or in the builder (the same database, the same users), and its lock timeout. */
 @ExtendWith(PostgresExtension.class)
 class PostgresConfigurationTest {
 
@@ -45,5 +52,29 @@ class PostgresConfigurationTest {
         assertThat(options.config().store().jdbcUrl()).isEqualTo(db.jdbcUrl());
         assertThat(options.config().store().maxPoolSize()).isEqualTo(4);
         assertThat(options.config().store().toString()).doesNotContain(db.password());
+    }
+
+    /** A row locked elsewhere for too long fails the call after PostgreSQL's lock_timeout instead of hanging it. */
+    @Test
+    @Timeout(60)
+    void aLockHeldElsewhereFailsTheCallInsteadOfHangingIt(PostgresDatabase db) throws Exception {
+        try (AuthService engine = Latchkey.service("locked").database(db.jdbcUrl(), db.username(), db.password())
+                .config("{ \"providers\": { \"anon-user\": { \"enabled\": true } } }").build();
+             Connection other = db.connect()) {
+            String userId = engine.logIn(Credentials.anonymous()).user().id();
+            other.setAutoCommit(false);
+            try (PreparedStatement lock = other.prepareStatement("SELECT id FROM latchkey_users WHERE id = ? FOR UPDATE")) {
+                lock.setString(1, userId);
+                lock.executeQuery().close();
+            }
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> engine.disableUser(userId))
+                    .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL))
+                    .hasMessageContaining("55P03");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not retried").isLessThan(Duration.ofSeconds(30));
+            other.rollback();
+            engine.disableUser(userId);
+            assertThat(engine.findUser(userId)).hasValueSatisfying(u -> assertThat(u.disabled()).isTrue());
+        }
     }
 }
