@@ -1,0 +1,154 @@
+package dev.latchkey.provider.email;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+
+/**
+ * Argon2id password hashes in the PHC string format
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, base64 without padding), computed by
+ * Bouncy Castle. Verification compares in constant time; a hash made with other parameters than
+ * the current ones is reported so the caller can re-hash after a successful log-in; and
+ * {@link #burn} spends the same time on an unknown account as a real check would, so the answer's
+ * timing does not tell whether an email is registered.
+ */
+final class PasswordHasher {
+    static final int SALT_BYTES = 16;
+    static final int HASH_BYTES = 32;
+    private static final Pattern PHC = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,7}),t=(\\d{1,3}),p=(\\d{1,2})\\$([A-Za-z0-9+/]{11,64})\\$([A-Za-z0-9+/]{16,128})");
+    private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getDecoder();
+
+    private final Argon2Parameters parameters;
+    private final SecureRandom random;
+    /** A hash of nothing anybody knows, made with the current parameters, for {@link #burn}. */
+    private final String dummy;
+
+    PasswordHasher(Argon2Parameters parameters, SecureRandom random) {
+        this.parameters = parameters;
+        this.random = random;
+        byte[] unguessable = new byte[32];
+        random.nextBytes(unguessable);
+        this.dummy = hash(ENCODER.encodeToString(unguessable));
+    }
+
+    /**
+     * Hashes a password with a new random salt and the current parameters.
+     *
+     * @param password the password, already checked against the policy
+     * @return the PHC string
+     */
+    String hash(String password) {
+        byte[] salt = new byte[SALT_BYTES];
+        random.nextBytes(salt);
+        byte[] hash = argon2(password, salt, parameters, HASH_BYTES);
+        return "$argon2id$v=19$m=" + parameters.memoryKib() + ",t=" + parameters.iterations() + ",p=" + parameters.parallelism()
+                + "$" + ENCODER.encodeToString(salt) + "$" + ENCODER.encodeToString(hash);
+    }
+
+    /**
+     * Checks a password against a stored hash.
+     *
+     * @param password the password given
+     * @param stored the PHC string kept for the account
+     * @return what the check found
+     */
+    Verdict verify(String password, String stored) {
+        Optional<Parsed> parsed = parse(stored);
+        if (parsed.isEmpty()) {
+            burn(password);
+            return Verdict.UNREADABLE_HASH;
+        }
+        Parsed p = parsed.get();
+        byte[] actual = argon2(password, p.salt(), p.parameters(), p.hash().length);
+        if (!MessageDigest.isEqual(actual, p.hash())) {
+            return Verdict.WRONG;
+        }
+        return p.parameters().equals(parameters) && p.hash().length == HASH_BYTES ? Verdict.RIGHT : Verdict.RIGHT_BUT_OUTDATED;
+    }
+
+    /**
+     * Spends the time of a real check, for an account that does not exist.
+     *
+     * @param password the password given
+     */
+    void burn(String password) {
+        verify(password, dummy);
+    }
+
+    /** What a check found. */
+    enum Verdict {
+        /** The password matches and the hash uses the current parameters. */
+        RIGHT,
+        /** The password matches, but the hash should be made again with the current parameters. */
+        RIGHT_BUT_OUTDATED,
+        /** The password does not match. */
+        WRONG,
+        /** The stored text is not an Argon2id hash this code can check; no password matches it. */
+        UNREADABLE_HASH
+    }
+
+    private record Parsed(Argon2Parameters parameters, byte[] salt, byte[] hash) {
+    }
+
+    /** Strict: anything but a well-formed Argon2id v1.3 hash within the parameter bounds is unreadable. */
+    static Optional<Parsed> parse(String stored) {
+        if (stored == null) {
+            return Optional.empty();
+        }
+        Matcher m = PHC.matcher(stored);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        try {
+            Argon2Parameters p = new Argon2Parameters(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    Integer.parseInt(m.group(3)));
+            byte[] salt = DECODER.decode(m.group(4));
+            byte[] hash = DECODER.decode(m.group(5));
+            if (salt.length < 8 || hash.length < 16) {
+                return Optional.empty();
+            }
+            return Optional.of(new Parsed(p, salt, hash));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    static byte[] argon2(String password, byte[] salt, Argon2Parameters p, int length) {
+        byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
+        try {
+            return argon2(bytes, salt, null, null, p, length);
+        } finally {
+            Arrays.fill(bytes, (byte) 0);   // our copy of the password: do not leave it in the heap longer than needed
+        }
+    }
+
+    /** Argon2id, version 1.3 (0x13), as RFC 9106 defines it; secret and associated data are for the test vectors. */
+    static byte[] argon2(byte[] password, byte[] salt, byte[] secret, byte[] associatedData, Argon2Parameters p, int length) {
+        org.bouncycastle.crypto.params.Argon2Parameters.Builder builder =
+                new org.bouncycastle.crypto.params.Argon2Parameters.Builder(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
+                        .withVersion(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13)
+                        .withMemoryAsKB(p.memoryKib())
+                        .withIterations(p.iterations())
+                        .withParallelism(p.parallelism())
+                        .withSalt(salt);
+        if (secret != null) {
+            builder.withSecret(secret);
+        }
+        if (associatedData != null) {
+            builder.withAdditional(associatedData);
+        }
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(builder.build());
+        byte[] out = new byte[length];
+        generator.generateBytes(password, out);
+        return out;
+    }
+}
