@@ -81,6 +81,34 @@ public final class DocumentChecks {
     }
 
     /**
+     * Checks the arguments of a transaction's put.
+     *
+     * @param key the key
+     * @param json the document
+     * @param index the index value (null allowed)
+     */
+    public static void put(String key, String json, String index) {
+        key(key);
+        document(json);
+        index(index);
+    }
+
+    /**
+     * Checks the arguments of a compare-and-set.
+     *
+     * @param key the key
+     * @param expectedVersion the expected version
+     * @param json the document
+     * @param index the index value (null allowed)
+     */
+    public static void compareAndSet(String key, long expectedVersion, String json, String index) {
+        key(key);
+        version(expectedVersion);
+        document(json);
+        index(index);
+    }
+
+    /**
      * Checks an expected version.
      *
      * @param expectedVersion the version

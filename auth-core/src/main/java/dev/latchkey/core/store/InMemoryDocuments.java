@@ -62,10 +62,7 @@ final class InMemoryDocuments implements ProviderStore {
     @Override
     public boolean compareAndSet(String key, long expectedVersion, String json, String index) {
         checkNotInTransaction();
-        DocumentChecks.key(key);
-        DocumentChecks.version(expectedVersion);
-        DocumentChecks.document(json);
-        DocumentChecks.index(index);
+        DocumentChecks.compareAndSet(key, expectedVersion, json, index);
         lock.lock();
         try {
             Document current = documents.get(key);
@@ -202,9 +199,7 @@ final class InMemoryDocuments implements ProviderStore {
 
         @Override
         public void put(String key, String json, String index) {
-            DocumentChecks.key(key);
-            DocumentChecks.document(json);
-            DocumentChecks.index(index);
+            DocumentChecks.put(key, json, index);
             checkOpen();
             // The transaction holds the namespace's lock, so the version it takes now is the one it commits.
             writes.put(key, new Document(key, json, index, ++lastVersion));

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,12 +107,10 @@ abstract class EngineRaces {
             for (int e = 0; e < engines.size(); e++) {
                 AuthService engine = engine(e);
                 for (String refreshToken : refreshTokens) {
-                    assertThatThrownBy(() -> engine.refresh(refreshToken)).as("round %d: refresh after the race", round)
-                            .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                    assertInvalidSession(() -> engine.refresh(refreshToken), "round %d: refresh after the race", round);
                 }
                 for (String accessToken : accessTokens) {
-                    assertThatThrownBy(() -> engine.verify(accessToken)).as("round %d: an access token after the race", round)
-                            .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                    assertInvalidSession(() -> engine.verify(accessToken), "round %d: an access token after the race", round);
                 }
                 assertThat(engine.findUser(userId)).isEmpty();
             }
@@ -134,8 +133,7 @@ abstract class EngineRaces {
                 if (o instanceof Session s) {
                     for (int e = 0; e < engines.size(); e++) {
                         AuthService engine = engine(e);
-                        assertThatThrownBy(() -> engine.verify(s.accessToken())).as("round %d", round)
-                                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                        assertInvalidSession(() -> engine.verify(s.accessToken()), "round %d", round);
                         assertThatThrownBy(() -> engine.refresh(s.refreshToken())).as("round %d", round)
                                 .isInstanceOf(AuthException.class);
                     }
@@ -163,10 +161,8 @@ abstract class EngineRaces {
                 if (o instanceof Session s) {
                     for (int e = 0; e < engines.size(); e++) {
                         AuthService engine = engine(e);
-                        assertThatThrownBy(() -> engine.verify(s.accessToken())).as("round %d: a key log-in's token", round)
-                                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
-                        assertThatThrownBy(() -> engine.refresh(s.refreshToken())).as("round %d: a key log-in's session", round)
-                                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+                        assertInvalidSession(() -> engine.verify(s.accessToken()), "round %d: a key log-in's token", round);
+                        assertInvalidSession(() -> engine.refresh(s.refreshToken()), "round %d: a key log-in's session", round);
                     }
                 } else if (o instanceof AuthException x) {
                     assertThat(x.code()).as("round %d: a key log-in after the deletion", round)
@@ -204,9 +200,14 @@ abstract class EngineRaces {
         engine(engines.size() - 1).logOut(session.refreshToken());
         for (int e = 0; e < engines.size(); e++) {
             AuthService engine = engine(e);
-            assertThatThrownBy(() -> engine.verify(session.accessToken()))
-                    .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
+            assertInvalidSession(() -> engine.verify(session.accessToken()), "after the log-out");
         }
+    }
+
+    /** The call fails with INVALID_SESSION: the session it names has ended. */
+    private static void assertInvalidSession(ThrowingCallable call, String description, Object... args) {
+        assertThatThrownBy(call).as(description, args)
+                .isInstanceOfSatisfying(AuthException.class, x -> assertThat(x.code()).isEqualTo(ErrorCode.INVALID_SESSION));
     }
 
     /** What a racer's call returned, or the AuthException it threw: racers that lose are part of the result. */

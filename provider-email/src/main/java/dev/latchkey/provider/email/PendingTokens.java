@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Confirmation and reset tokens (SECURITY.md 24, 29): 256 random bits from {@link SecureRandom},
@@ -26,6 +27,7 @@ final class PendingTokens {
     /** How long a token is valid, as App Services. */
     static final Duration LIFETIME = Duration.ofMinutes(30);
     private static final String KEY_PREFIX = "token:";
+    private static final Pattern TOKEN_ID = Pattern.compile("[0-9a-f]{32}");
 
     private final ProviderStore store;
     private final Clock clock;
@@ -93,7 +95,7 @@ final class PendingTokens {
      *     expired, for another purpose, or does not match; the message does not say which
      */
     String redeem(Purpose purpose, String token, String tokenId) {
-        if (token == null || tokenId == null || tokenId.length() != 32 || !tokenId.matches("[0-9a-f]{32}") || token.length() > 100) {
+        if (token == null || tokenId == null || !TOKEN_ID.matcher(tokenId).matches() || token.length() > 100) {
             throw invalid();
         }
         Optional<String> email = store.transaction(tx -> {

@@ -42,9 +42,6 @@ final class Database {
         this.serial = dialect == Dialect.H2 ? new ReentrantLock(true) : null;
     }
 
-    Dialect dialect() {
-        return dialect;
-    }
 
     /** Work inside one transaction. It may run more than once, so it must have no other effects. */
     @FunctionalInterface

@@ -47,9 +47,6 @@ enum Dialect {
         return Optional.empty();
     }
 
-    static boolean isUniqueViolation(SQLException e) {
-        return UNIQUE_VIOLATION.equals(sqlState(e));
-    }
 
     static boolean isRetryable(SQLException e) {
         return RETRYABLE.contains(sqlState(e));

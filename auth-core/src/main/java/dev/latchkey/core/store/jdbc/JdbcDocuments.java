@@ -60,10 +60,7 @@ final class JdbcDocuments implements ProviderStore {
     @Override
     public boolean compareAndSet(String key, long expectedVersion, String json, String index) {
         checkNotInTransaction();
-        DocumentChecks.key(key);
-        DocumentChecks.version(expectedVersion);
-        DocumentChecks.document(json);
-        DocumentChecks.index(index);
+        DocumentChecks.compareAndSet(key, expectedVersion, json, index);
         return db.transaction("write a provider document", c -> {
             long last = lockNamespace(c);
             Optional<Document> current = read(c, key);
@@ -205,9 +202,7 @@ final class JdbcDocuments implements ProviderStore {
 
         @Override
         public void put(String key, String json, String index) {
-            DocumentChecks.key(key);
-            DocumentChecks.document(json);
-            DocumentChecks.index(index);
+            DocumentChecks.put(key, json, index);
             checkOpen();
             sql(() -> {
                 write(c, key, json, index, read(c, key).isPresent(), ++lastVersion);
