@@ -79,6 +79,15 @@ class ValuesTest {
     }
 
     @Test
+    void retryAfterIsWholeSecondsAndAtLeastOne() {
+        assertThat(AuthException.retryLater(ErrorCode.RATE_LIMITED, "slow down", java.time.Duration.ofMillis(1500)).retryAfter())
+                .contains(java.time.Duration.ofSeconds(2));
+        assertThat(AuthException.retryLater(ErrorCode.RATE_LIMITED, "slow down", java.time.Duration.ZERO).retryAfter())
+                .contains(java.time.Duration.ofSeconds(1));
+        assertThat(new AuthException(ErrorCode.RATE_LIMITED, "slow down").retryAfter()).isEmpty();
+    }
+
+    @Test
     void everyErrorCodeHasAnAppServicesWireName() {
         for (ErrorCode code : ErrorCode.values()) {
             assertThat(code.wireName()).as(code.name()).matches("[A-Z][A-Za-z]+");
