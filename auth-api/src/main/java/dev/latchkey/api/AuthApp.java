@@ -93,6 +93,14 @@ public interface AuthApp extends AutoCloseable {
     CompletableFuture<Void> deleteUserAsync(User user);
 
     /**
+     * Email/password accounts: register, confirm, reset.
+     *
+     * @return the operations; every call fails with {@link ErrorCode#PROVIDER_NOT_FOUND} when the
+     *     {@code provider-email} jar is absent, {@link ErrorCode#PROVIDER_DISABLED} when it is not enabled
+     */
+    EmailPasswordAuth emailPassword();
+
+    /**
      * Listens to changes of every user of the app.
      *
      * @param listener the listener

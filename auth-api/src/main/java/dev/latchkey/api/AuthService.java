@@ -35,9 +35,32 @@ public interface AuthService extends AutoCloseable {
      * @return the new session
      * @throws AuthException {@link ErrorCode#PROVIDER_NOT_FOUND}, {@link ErrorCode#PROVIDER_DISABLED},
      *     {@link ErrorCode#INVALID_CREDENTIALS}, {@link ErrorCode#MALFORMED},
-     *     {@link ErrorCode#USER_DISABLED}, or what the provider raises
+     *     {@link ErrorCode#USER_DISABLED}, {@link ErrorCode#RATE_LIMITED}, or what the provider raises
      */
     Session logIn(Credentials credentials, String deviceId);
+
+    /**
+     * Logs a user in on behalf of a client whose network address is known, so that the log-in
+     * throttle counts failures per account <em>and source</em>: an attacker guessing a password
+     * from elsewhere then cannot slow the account's owner down. An HTTP front end passes the
+     * client's address; the other {@code logIn} methods pass no source.
+     *
+     * @param credentials what the user presents
+     * @param deviceId the device's id, or null for a new one
+     * @param source where the attempt comes from (a client IP address), or null when unknown
+     * @return the new session
+     * @throws AuthException as {@link #logIn(Credentials, String)}, and {@link ErrorCode#RATE_LIMITED}
+     *     with {@link AuthException#retryAfter()} after too many failures
+     */
+    Session logIn(Credentials credentials, String deviceId, String source);
+
+    /**
+     * Email/password accounts: register, confirm, reset.
+     *
+     * @return the operations; every call fails with {@link ErrorCode#PROVIDER_NOT_FOUND} or
+     *     {@link ErrorCode#PROVIDER_DISABLED} when the {@code local-userpass} provider is absent or off
+     */
+    EmailPasswordAuth emailPassword();
 
     /**
      * Links another identity to the user of an access token.

@@ -142,6 +142,20 @@ public final class Latchkey {
         }
 
         /**
+         * Registers a service for providers (a confirmation function, a mail-failure listener):
+         * see {@link LatchkeyOptions.Builder#service(Class, Object)}.
+         *
+         * @param type the type providers ask for
+         * @param service the implementation
+         * @param <S> the service type
+         * @return this builder
+         */
+        public <S> Builder<T> service(Class<S> type, S service) {
+            options.service(type, service);
+            return this;
+        }
+
+        /**
          * Adds a provider built in code; it replaces a discovered provider of its type.
          *
          * @param provider the provider

@@ -10,7 +10,10 @@ import dev.latchkey.core.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -23,10 +26,14 @@ import java.util.regex.Pattern;
  * @param dataDirectory where the embedded store and the session cache live
  * @param providers providers added in code; each replaces a discovered provider of its type
  * @param store the store to use, or null for the default
+ * @param services services the application registered for its providers, by the type they are looked up as
  */
 public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, Path dataDirectory,
-                              List<CredentialProvider> providers, Store store) {
+                              List<CredentialProvider> providers, Store store, Map<Class<?>, Object> services) {
     private static final Pattern APP_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** What the engine offers providers itself (EngineServices); named so that okhttp need not be loaded here. */
+    private static final Set<String> ENGINE_SERVICES = Set.of("okhttp3.OkHttpClient",
+            "java.util.concurrent.ScheduledExecutorService", "java.util.concurrent.ExecutorService", "java.security.SecureRandom");
 
     /** Checks the app id and copies the provider list. */
     public LatchkeyOptions {
@@ -35,6 +42,7 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
             throw new AuthException(ErrorCode.CONFIGURATION, "an app id is 1-64 letters, digits, '_', '-' or '.', and not '.' or '..'");
         }
         providers = List.copyOf(providers);
+        services = Map.copyOf(services);
     }
 
     /**
@@ -56,6 +64,7 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
         private final List<CredentialProvider> providers = new ArrayList<>();
         private Store store;
         private StoreSettings database;
+        private final Map<Class<?>, Object> services = new LinkedHashMap<>();
 
         private Builder(String appId) {
             this.appId = appId;
@@ -121,6 +130,33 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
         }
 
         /**
+         * Registers a service for providers, which look it up by type through
+         * {@link dev.latchkey.api.spi.ProviderContext#service(Class)}: for example the email
+         * provider's confirmation function or mail-failure listener.
+         *
+         * @param type the type providers ask for (usually an interface of the provider's jar)
+         * @param service the implementation
+         * @param <S> the service type
+         * @return this builder
+         * @throws AuthException {@link ErrorCode#CONFIGURATION} when the type is registered twice,
+         *     is one the engine itself offers, or the service is not of the type
+         */
+        public <S> Builder service(Class<S> type, S service) {
+            require(type, "service type");
+            require(service, "service");
+            if (!type.isInstance(service)) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "the service registered as " + type.getName() + " is not one");
+            }
+            if (ENGINE_SERVICES.contains(type.getName())) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "the engine provides " + type.getName() + " itself; it cannot be replaced");
+            }
+            if (services.putIfAbsent(type, service) != null) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "a service of type " + type.getName() + " was registered twice");
+            }
+            return this;
+        }
+
+        /**
          * Uses a specific store instead of the default.
          *
          * @param store the store; the engine closes it when it closes
@@ -157,7 +193,7 @@ public record LatchkeyOptions(String appId, LatchkeyConfig config, Clock clock, 
             LatchkeyConfig effective = database == null ? config
                     : config.withStore(new StoreSettings(database.jdbcUrl(), database.username(), database.password(),
                             config.store().maxPoolSize()));
-            return new LatchkeyOptions(appId, effective, clock, dataDirectory, providers, store);
+            return new LatchkeyOptions(appId, effective, clock, dataDirectory, providers, store, services);
         }
 
         private static <T> T require(T value, String what) {

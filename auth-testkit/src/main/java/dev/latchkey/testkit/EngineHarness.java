@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -46,6 +47,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
     private final TestClock clock;
     private final List<CredentialProvider> providers;
     private final Supplier<? extends Store> store;
+    private final List<Consumer<Latchkey.Builder<AuthService>>> services;
     private final List<AuthApp> clients = new ArrayList<>();
     private AuthService service;
     private AuthApp app;
@@ -56,6 +58,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         this.clock = b.clock;
         this.providers = List.copyOf(b.providers);
         this.store = b.store;
+        this.services = List.copyOf(b.services);
     }
 
     /**
@@ -78,6 +81,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         }
         Latchkey.Builder<AuthService> builder = Latchkey.service(appId).config(config).clock(clock).store(store.get());
         providers.forEach(builder::provider);
+        services.forEach(registration -> registration.accept(builder));
         service = builder.build();
         app = newClient();
         return this;
@@ -185,6 +189,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         private String rawConfig;
         private final List<CredentialProvider> providers = new ArrayList<>();
         private Supplier<? extends Store> store = InMemoryStore::new;
+        private final List<Consumer<Latchkey.Builder<AuthService>>> services = new ArrayList<>();
 
         private Builder() {
         }
@@ -279,6 +284,20 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
          */
         public Builder provider(CredentialProvider provider) {
             providers.add(provider);
+            return this;
+        }
+
+        /**
+         * Registers a service for providers, as {@code Latchkey.Builder.service} does (a
+         * confirmation function, a mail-failure listener).
+         *
+         * @param type the type providers ask for
+         * @param service the implementation
+         * @param <S> the service type
+         * @return this builder
+         */
+        public <S> Builder service(Class<S> type, S service) {
+            services.add(builder -> builder.service(type, service));
             return this;
         }
 

@@ -2,6 +2,7 @@ package dev.latchkey.api.spi;
 
 import dev.latchkey.api.AuthException;
 import java.time.Clock;
+import java.util.Optional;
 
 /** What the engine offers a provider while it starts and runs. Thread-safe. */
 public interface ProviderContext {
@@ -49,10 +50,24 @@ public interface ProviderContext {
     ProviderStore store();
 
     /**
+     * Ends every session opened with one of this provider's identities, at once: its refresh
+     * tokens are refused from now on and so are its access tokens. For a provider whose
+     * credentials changed (a password reset) so that every device must log in again.
+     *
+     * @param subject the identity's subject
+     * @return how many sessions ended
+     */
+    int endSessions(String subject);
+
+    /**
      * A shared service: {@code okhttp3.OkHttpClient} (the one HTTP client: connect timeout 5 s,
      * read and write 10 s, whole call 15 s, redirects not followed — derive a client with tighter
      * timeouts through {@code newBuilder()}, which shares its connection pool),
-     * {@link java.util.concurrent.ScheduledExecutorService}, {@link java.security.SecureRandom}.
+     * {@link java.util.concurrent.ScheduledExecutorService} (for delays; do not block its threads),
+     * {@link java.util.concurrent.ExecutorService} (for blocking work off the caller's thread, such
+     * as sending mail), {@link java.security.SecureRandom}; and any service the application
+     * registered for its providers (a confirmation function, a mail-failure listener), looked
+     * up by the type it was registered under.
      *
      * @param type the service's type
      * @param <T> the service type
@@ -60,4 +75,13 @@ public interface ProviderContext {
      * @throws AuthException {@link dev.latchkey.api.ErrorCode#CONFIGURATION} when the engine has no such service
      */
     <T> T service(Class<T> type);
+
+    /**
+     * A shared or application-registered service that may be absent.
+     *
+     * @param type the service's type
+     * @param <T> the service type
+     * @return the service, or empty
+     */
+    <T> Optional<T> optionalService(Class<T> type);
 }

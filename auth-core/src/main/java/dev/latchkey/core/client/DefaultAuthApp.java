@@ -6,6 +6,7 @@ import dev.latchkey.api.AuthChangeListener;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.Credentials;
+import dev.latchkey.api.EmailPasswordAuth;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.ProviderTypes;
 import dev.latchkey.api.Session;
@@ -116,6 +117,11 @@ public final class DefaultAuthApp implements AuthApp {
     @Override
     public String appId() {
         return service.appId();
+    }
+
+    @Override
+    public EmailPasswordAuth emailPassword() {
+        return service.emailPassword();
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.latchkey.api.ApiKeyAuth;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.Credentials;
+import dev.latchkey.api.EmailPasswordAuth;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Identity;
 import dev.latchkey.api.ProviderTypes;
@@ -57,6 +58,7 @@ public final class DefaultAuthService implements AuthService {
     private final TokenSettings tokenSettings;
     private final EngineServices services;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final EmailPasswordAuth emailPassword;
 
     /**
      * Creates the engine; Guice does this.
@@ -84,6 +86,7 @@ public final class DefaultAuthService implements AuthService {
         this.clock = clock;
         this.tokenSettings = tokenSettings;
         this.services = services;
+        this.emailPassword = new EngineEmailPasswordAuth(providers, services.worker());
         signingKeys.current();
         services.scheduler().scheduleWithFixedDelay(this::removeExpiredSessions, 1, 60, TimeUnit.MINUTES);
     }
@@ -100,6 +103,11 @@ public final class DefaultAuthService implements AuthService {
 
     @Override
     public Session logIn(Credentials credentials, String deviceId) {
+        return logIn(credentials, deviceId, null);
+    }
+
+    @Override
+    public Session logIn(Credentials credentials, String deviceId, String source) {
         requireParameter(credentials, "credentials");
         String device = deviceId == null ? secrets.newId(12) : checkedDeviceId(deviceId);
         CredentialProvider provider = providers.enabled(credentials.providerType());
@@ -124,6 +132,11 @@ public final class DefaultAuthService implements AuthService {
             throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "the API key is disabled");
         }
         return session;
+    }
+
+    @Override
+    public EmailPasswordAuth emailPassword() {
+        return emailPassword;
     }
 
     @Override

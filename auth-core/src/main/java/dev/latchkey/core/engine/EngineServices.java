@@ -2,11 +2,14 @@ package dev.latchkey.core.engine;
 
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.core.LatchkeyOptions;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,16 +32,17 @@ public final class EngineServices implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService worker;
     private final SecureRandom random;
-    /** What {@link #get} offers providers. */
+    /** What {@link #get} offers providers: the engine's own services, then the application's. */
     private final Map<Class<?>, Object> byType;
 
     /**
      * Creates the services.
      *
      * @param random the engine's random source
+     * @param options the app's options, with the services the application registered for its providers
      */
     @Inject
-    public EngineServices(SecureRandom random) {
+    public EngineServices(SecureRandom random, LatchkeyOptions options) {
         this.random = random;
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(2, DaemonThreads.named("latchkey-scheduler"));
         pool.setRemoveOnCancelPolicy(true);
@@ -54,7 +58,12 @@ public final class EngineServices implements AutoCloseable {
                 .followRedirects(false)
                 .followSslRedirects(false)
                 .build();
-        this.byType = Map.of(OkHttpClient.class, http, ScheduledExecutorService.class, scheduler, SecureRandom.class, random);
+        Map<Class<?>, Object> all = new HashMap<>(options.services());
+        all.put(OkHttpClient.class, http);
+        all.put(ScheduledExecutorService.class, scheduler);
+        all.put(ExecutorService.class, worker);
+        all.put(SecureRandom.class, random);
+        this.byType = Map.copyOf(all);
     }
 
     /**
@@ -92,12 +101,20 @@ public final class EngineServices implements AutoCloseable {
      * @return the service
      */
     <T> T get(Class<T> type) {
-        Object service = byType.get(type);
-        if (service == null) {
-            throw new AuthException(ErrorCode.CONFIGURATION, "the engine offers no service of type " + type.getName()
-                    + "; available: OkHttpClient, ScheduledExecutorService, SecureRandom");
-        }
-        return type.cast(service);
+        return find(type).orElseThrow(() -> new AuthException(ErrorCode.CONFIGURATION, "no service of type "
+                + type.getName() + " is available: the engine offers OkHttpClient, ScheduledExecutorService, ExecutorService"
+                + " and SecureRandom; register others with .service(" + type.getSimpleName() + ".class, ...) on the builder"));
+    }
+
+    /**
+     * A service by type that may be absent, for {@link dev.latchkey.api.spi.ProviderContext#optionalService(Class)}.
+     *
+     * @param type the service type
+     * @param <T> the service type
+     * @return the service, or empty
+     */
+    <T> Optional<T> find(Class<T> type) {
+        return Optional.ofNullable(byType.get(type)).map(type::cast);
     }
 
     @Override

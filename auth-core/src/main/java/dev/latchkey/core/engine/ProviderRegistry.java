@@ -68,7 +68,7 @@ public final class ProviderRegistry {
             String type = e.getKey();
             CredentialProvider provider = available.get(type);
             DefaultProviderContext context = new DefaultProviderContext(options.appId(), type, e.getValue().settings(),
-                    binder, clock, store.documents(type), services);
+                    binder, clock, store, services);
             start(type, provider, context);
             if (context.hasUnreadSettings()) {
                 throw new AuthException(ErrorCode.CONFIGURATION, "providers." + type + ": the provider takes no settings, but got "
