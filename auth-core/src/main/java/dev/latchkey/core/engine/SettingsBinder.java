@@ -2,6 +2,7 @@ package dev.latchkey.core.engine;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.TypeAdapter;
@@ -37,12 +38,7 @@ final class SettingsBinder {
 
     <T> T bind(String providerType, JsonObject section, Class<T> type) {
         String path = "providers." + providerType;
-        Set<String> known = settingNames(type);
-        Set<String> unknown = new TreeSet<>(section.keySet());
-        unknown.removeAll(known);
-        if (!unknown.isEmpty()) {
-            throw configError(path + ": unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown + " (known: " + new TreeSet<>(known) + ")");
-        }
+        checkNames(path, section, type);
         try {
             T settings = gson.fromJson(section, type);
             if (settings == null) {
@@ -62,6 +58,37 @@ final class SettingsBinder {
             }
             throw configError(path + ": the settings cannot be bound to " + type.getSimpleName()
                     + " (" + e.getClass().getSimpleName() + "); give it a canonical or no-argument constructor");
+        }
+    }
+
+    /**
+     * Refuses keys the settings class does not have, at every level: a record component whose
+     * type is itself a record (a nested section such as {@code "smtp": {...}}) is checked too,
+     * so a typo deep in a section is named as surely as one at the top.
+     */
+    private static void checkNames(String path, JsonObject section, Class<?> type) {
+        Set<String> known = settingNames(type);
+        Set<String> unknown = new TreeSet<>(section.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw configError(path + ": unknown setting" + (unknown.size() > 1 ? "s " : " ") + unknown + " (known: " + new TreeSet<>(known) + ")");
+        }
+        if (!type.isRecord()) {
+            return;
+        }
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (!c.getType().isRecord()) {
+                continue;
+            }
+            SerializedName serialized = c.getAnnotation(SerializedName.class);
+            Set<String> names = new TreeSet<>();
+            addNames(names, c.getName(), serialized);
+            for (String name : names) {
+                JsonElement value = section.get(name);
+                if (value != null && value.isJsonObject()) {
+                    checkNames(path + "." + name, value.getAsJsonObject(), c.getType());
+                }
+            }
         }
     }
 
