@@ -33,7 +33,7 @@ public record ThrottleSettings(boolean enabled, int accountFailures, Duration ac
     public static final Duration MAX_WINDOW = Duration.ofDays(1);
     /** The smallest bucket table: smaller would let a modest flood evict the buckets that matter. */
     public static final int MIN_ENTRIES = 1_000;
-    /** The largest bucket table: a few hundred MB of heap at most. */
+    /** The largest bucket table: about 1 GB of heap at roughly 110 bytes a bucket. */
     public static final int MAX_ENTRIES = 10_000_000;
 
     /** On, with Auth0's brute-force defaults: 10 failures per account per 15 minutes, 100 per source per hour. */
