@@ -8,6 +8,7 @@ import dev.latchkey.api.AuthService;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.core.client.DefaultAuthApp;
 import dev.latchkey.core.config.LatchkeyConfig;
+import dev.latchkey.core.config.ThrottleSettings;
 import dev.latchkey.core.config.TokenSettings;
 import dev.latchkey.core.engine.DefaultAuthService;
 import dev.latchkey.core.store.Store;
@@ -46,6 +47,7 @@ public final class LatchkeyModule extends AbstractModule {
         bind(LatchkeyOptions.class).toInstance(options);
         bind(LatchkeyConfig.class).toInstance(options.config());
         bind(TokenSettings.class).toInstance(options.config().tokens());
+        bind(ThrottleSettings.class).toInstance(options.config().throttle());
         bind(Clock.class).toInstance(options.clock());
         bind(AuthService.class).to(DefaultAuthService.class);
     }

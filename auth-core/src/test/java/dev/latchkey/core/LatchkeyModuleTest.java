@@ -1,13 +1,17 @@
 package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.latchkey.api.AuthApp;
+import dev.latchkey.api.AuthException;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.Credentials;
+import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.User;
+import dev.latchkey.core.engine.LogInThrottle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -32,6 +36,19 @@ class LatchkeyModuleTest {
             assertThat(service.verify(user.validAccessToken()).userId()).as("the app runs on the injector's engine")
                     .isEqualTo(user.id());
         }
+    }
+
+    @Test
+    void theModuleMakesOneLogInThrottleFromTheConfigsThrottleSection(@TempDir Path dir) {
+        Injector injector = Guice.createInjector(new LatchkeyModule(LatchkeyOptions.builder("my-app")
+                .config("{\"throttle\": {\"accountFailures\": 1}}").dataDirectory(dir).build()));
+        LogInThrottle throttle = injector.getInstance(LogInThrottle.class);
+        assertThat(injector.getInstance(LogInThrottle.class)).isSameAs(throttle);
+
+        throttle.failed("local-userpass", "bob@example.com", "203.0.113.7");
+
+        assertThatThrownBy(() -> throttle.check("local-userpass", "bob@example.com", "203.0.113.7"))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 
     @Test

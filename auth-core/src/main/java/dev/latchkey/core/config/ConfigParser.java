@@ -30,7 +30,9 @@ import java.util.TreeSet;
  *   "providers": { "anon-user": { "enabled": true }, "api-key": { "enabled": true } },
  *   "tokens": { "accessTokenTtl": "PT30M", "refreshTokenTtl": "P60D", "signingKeyRotation": "P90D",
  *               "clockSkew": "PT30S", "issuer": "https://auth.example.com" },
- *   "store": { "jdbcUrl": "jdbc:postgresql://db/latchkey", "username": "...", "password": "..." }
+ *   "store": { "jdbcUrl": "jdbc:postgresql://db/latchkey", "username": "...", "password": "..." },
+ *   "throttle": { "enabled": true, "accountFailures": 10, "accountWindow": "PT15M",
+ *                 "sourceFailures": 100, "sourceWindow": "PT1H", "maxEntries": 100000 }
  * }
  * }</pre>
  */
@@ -38,10 +40,12 @@ public final class ConfigParser {
     /** The largest configuration accepted, in characters. */
     public static final int MAX_CONFIG_LENGTH = 1 << 20;
 
-    private static final Set<String> TOP_KEYS = Set.of("providers", "tokens", "store");
+    private static final Set<String> TOP_KEYS = Set.of("providers", "tokens", "store", "throttle");
     private static final Set<String> TOKEN_KEYS =
             Set.of("accessTokenTtl", "refreshTokenTtl", "refreshTokenRotation", "signingKeyRotation", "clockSkew", "issuer");
     private static final Set<String> STORE_KEYS = Set.of("jdbcUrl", "username", "password", "maxPoolSize");
+    private static final Set<String> THROTTLE_KEYS =
+            Set.of("enabled", "accountFailures", "accountWindow", "sourceFailures", "sourceWindow", "maxEntries");
 
     private ConfigParser() {
     }
@@ -90,7 +94,8 @@ public final class ConfigParser {
         Map<String, ProviderConfig> providers = providers(object(root, "providers", ""));
         TokenSettings tokens = tokens(object(root, "tokens", ""));
         StoreSettings store = store(object(root, "store", ""));
-        return new LatchkeyConfig(providers, tokens, store);
+        ThrottleSettings throttle = throttle(object(root, "throttle", ""));
+        return new LatchkeyConfig(providers, tokens, store, throttle);
     }
 
     private static Map<String, ProviderConfig> providers(JsonObject section) {
@@ -139,10 +144,10 @@ public final class ConfigParser {
             }
         }
         return new TokenSettings(
-                duration(section, "accessTokenTtl", d.accessTokenTtl(), TokenSettings.MIN_ACCESS_TTL, TokenSettings.MAX_ACCESS_TTL),
-                duration(section, "refreshTokenTtl", d.refreshTokenTtl(), TokenSettings.MIN_REFRESH_TTL, TokenSettings.MAX_REFRESH_TTL),
-                duration(section, "signingKeyRotation", d.signingKeyRotation(), TokenSettings.MIN_KEY_ROTATION, Duration.ofDays(3650)),
-                duration(section, "clockSkew", d.clockSkew(), Duration.ZERO, TokenSettings.MAX_SKEW),
+                duration(section, "tokens", "accessTokenTtl", d.accessTokenTtl(), TokenSettings.MIN_ACCESS_TTL, TokenSettings.MAX_ACCESS_TTL),
+                duration(section, "tokens", "refreshTokenTtl", d.refreshTokenTtl(), TokenSettings.MIN_REFRESH_TTL, TokenSettings.MAX_REFRESH_TTL),
+                duration(section, "tokens", "signingKeyRotation", d.signingKeyRotation(), TokenSettings.MIN_KEY_ROTATION, Duration.ofDays(3650)),
+                duration(section, "tokens", "clockSkew", d.clockSkew(), Duration.ZERO, TokenSettings.MAX_SKEW),
                 nonBlankString(section, "tokens", "issuer"));
     }
 
@@ -152,32 +157,61 @@ public final class ConfigParser {
         }
         checkKeys(section, "store", STORE_KEYS);
         return new StoreSettings(nonBlankString(section, "store", "jdbcUrl"), nonBlankString(section, "store", "username"),
-                string(section, "store", "password"), poolSize(section));
+                string(section, "store", "password"),
+                wholeNumber(section, "store", "maxPoolSize", StoreSettings.DEFAULT_POOL_SIZE, 1, StoreSettings.MAX_POOL_SIZE));
     }
 
-    private static int poolSize(JsonObject section) {
-        JsonElement value = section.get("maxPoolSize");
-        if (value == null || value.isJsonNull()) {
-            return StoreSettings.DEFAULT_POOL_SIZE;
+    private static ThrottleSettings throttle(JsonObject section) {
+        ThrottleSettings d = ThrottleSettings.DEFAULTS;
+        if (section == null) {
+            return d;
         }
-        String error = "store.maxPoolSize: expected a whole number from 1 to " + StoreSettings.MAX_POOL_SIZE;
+        checkKeys(section, "throttle", THROTTLE_KEYS);
+        boolean enabled = d.enabled();
+        JsonElement flag = section.get("enabled");
+        if (flag != null && !flag.isJsonNull()) {
+            if (!isBoolean(flag)) {
+                throw configError("throttle.enabled: expected true or false");
+            }
+            enabled = flag.getAsBoolean();
+        }
+        return new ThrottleSettings(enabled,
+                wholeNumber(section, "throttle", "accountFailures", d.accountFailures(),
+                        ThrottleSettings.MIN_FAILURES, ThrottleSettings.MAX_FAILURES),
+                duration(section, "throttle", "accountWindow", d.accountWindow(), ThrottleSettings.MIN_WINDOW,
+                        ThrottleSettings.MAX_WINDOW),
+                wholeNumber(section, "throttle", "sourceFailures", d.sourceFailures(),
+                        ThrottleSettings.MIN_FAILURES, ThrottleSettings.MAX_FAILURES),
+                duration(section, "throttle", "sourceWindow", d.sourceWindow(), ThrottleSettings.MIN_WINDOW,
+                        ThrottleSettings.MAX_WINDOW),
+                wholeNumber(section, "throttle", "maxEntries", d.maxEntries(),
+                        ThrottleSettings.MIN_ENTRIES, ThrottleSettings.MAX_ENTRIES));
+    }
+
+    private static int wholeNumber(JsonObject section, String sectionPath, String key, int fallback, int min, int max) {
+        JsonElement value = section.get(key);
+        if (value == null || value.isJsonNull()) {
+            return fallback;
+        }
+        String error = sectionPath + "." + key + ": expected a whole number from " + min + " to " + max;
         if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isNumber()) {
             throw configError(error);
         }
         try {
-            int size = value.getAsBigDecimal().intValueExact();
-            if (size < 1 || size > StoreSettings.MAX_POOL_SIZE) {
+            int number = value.getAsBigDecimal().intValueExact();
+            if (number < min || number > max) {
                 throw configError(error);
             }
-            return size;
-        } catch (ArithmeticException e) {
+            return number;
+        } catch (ArithmeticException | NumberFormatException e) {
             throw configError(error);
         }
     }
 
-    private static Duration duration(JsonObject section, String key, Duration fallback, Duration min, Duration max) {
-        String path = "tokens." + key;
-        String text = string(section, "tokens", key);
+    private static Duration duration(JsonObject section, String sectionPath, String key, Duration fallback, Duration min,
+                                     Duration max) {
+        String path = sectionPath + "." + key;
+        String text = string(section, sectionPath, key);
         if (text == null) {
             return fallback;
         }

@@ -9,10 +9,13 @@ import java.util.TreeMap;
  * @param providers provider sections by provider type
  * @param tokens token settings
  * @param store store settings
+ * @param throttle log-in throttle settings
  */
-public record LatchkeyConfig(Map<String, ProviderConfig> providers, TokenSettings tokens, StoreSettings store) {
-    /** Nothing configured: no provider enabled, default tokens and store. */
-    public static final LatchkeyConfig DEFAULTS = new LatchkeyConfig(Map.of(), TokenSettings.DEFAULTS, StoreSettings.DEFAULT);
+public record LatchkeyConfig(Map<String, ProviderConfig> providers, TokenSettings tokens, StoreSettings store,
+                             ThrottleSettings throttle) {
+    /** Nothing configured: no provider enabled, default tokens, store and throttle. */
+    public static final LatchkeyConfig DEFAULTS = new LatchkeyConfig(Map.of(), TokenSettings.DEFAULTS, StoreSettings.DEFAULT,
+            ThrottleSettings.DEFAULTS);
 
     /** Copies the providers into a sorted, unmodifiable map. */
     public LatchkeyConfig {
@@ -37,6 +40,6 @@ public record LatchkeyConfig(Map<String, ProviderConfig> providers, TokenSetting
      * @return the changed copy
      */
     public LatchkeyConfig withStore(StoreSettings newStore) {
-        return new LatchkeyConfig(providers, tokens, newStore);
+        return new LatchkeyConfig(providers, tokens, newStore, throttle);
     }
 }

@@ -21,6 +21,7 @@ class ConfigParserTest {
         assertThat(config.tokens().accessTokenTtl()).isEqualTo(Duration.ofMinutes(30));
         assertThat(config.tokens().refreshTokenTtl()).isEqualTo(Duration.ofDays(60));
         assertThat(config.store()).isEqualTo(StoreSettings.DEFAULT);
+        assertThat(config.throttle()).isEqualTo(ThrottleSettings.DEFAULTS);
     }
 
     @Test
@@ -114,6 +115,97 @@ class ConfigParserTest {
         assertThat(ConfigParser.read(file).isEnabled("anon-user")).isTrue();
         assertThatThrownBy(() -> ConfigParser.read(dir.resolve("missing.json"))).isInstanceOf(AuthException.class)
                 .hasMessageContaining("configuration file not found");
+    }
+
+    @Test
+    void throttleDefaultsAreAuth0s() {
+        ThrottleSettings d = ConfigParser.parse("{\"throttle\": {}}").throttle();
+        assertThat(d).isEqualTo(ThrottleSettings.DEFAULTS).isEqualTo(LatchkeyConfig.DEFAULTS.throttle());
+        assertThat(d.enabled()).isTrue();
+        assertThat(d.accountFailures()).isEqualTo(10);
+        assertThat(d.accountWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(d.sourceFailures()).isEqualTo(100);
+        assertThat(d.sourceWindow()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.maxEntries()).isEqualTo(100_000);
+    }
+
+    @Test
+    void readsEveryThrottleKey() {
+        ThrottleSettings t = ConfigParser.parse("""
+                {"throttle": {"enabled": false, "accountFailures": 5, "accountWindow": "PT10M",
+                              "sourceFailures": 50, "sourceWindow": "PT2H", "maxEntries": 2000}}
+                """).throttle();
+        assertThat(t).isEqualTo(new ThrottleSettings(false, 5, Duration.ofMinutes(10), 50, Duration.ofHours(2), 2_000));
+    }
+
+    @Test
+    void eachThrottleKeyAloneKeepsTheOtherDefaults() {
+        ThrottleSettings d = ThrottleSettings.DEFAULTS;
+        assertThat(throttle("\"enabled\": false")).isEqualTo(new ThrottleSettings(false, 10, d.accountWindow(), 100,
+                d.sourceWindow(), 100_000));
+        assertThat(throttle("\"accountFailures\": 3").accountFailures()).isEqualTo(3);
+        assertThat(throttle("\"accountWindow\": \"PT1S\"").accountWindow()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle("\"sourceFailures\": 1000000").sourceFailures()).isEqualTo(1_000_000);
+        assertThat(throttle("\"sourceWindow\": \"P1D\"").sourceWindow()).isEqualTo(Duration.ofDays(1));
+        assertThat(throttle("\"maxEntries\": 10000000").maxEntries()).isEqualTo(10_000_000);
+        assertThat(throttle("\"maxEntries\": 1e3").maxEntries()).as("a whole number in any JSON spelling").isEqualTo(1_000);
+        assertThat(throttle("\"accountFailures\": null")).as("null means the default, as elsewhere").isEqualTo(d);
+    }
+
+    @Test
+    void unknownThrottleKeysAreNamed() {
+        assertConfigError("{\"throttle\": {\"accountFailure\": 5}}", "throttle: unknown key [accountFailure]");
+        assertConfigError("{\"throttle\": {\"enabled\": true, \"ipFailures\": 5, \"lockout\": \"PT1H\"}}",
+                "throttle: unknown keys [ipFailures, lockout]");
+    }
+
+    @Test
+    void throttleValuesOutOfBoundsAreNamed() {
+        assertConfigError("{\"throttle\": {\"accountFailures\": 0}}", "throttle.accountFailures: expected a whole number from 1 to 1000000");
+        assertConfigError("{\"throttle\": {\"accountFailures\": 1000001}}", "throttle.accountFailures");
+        assertConfigError("{\"throttle\": {\"sourceFailures\": -1}}", "throttle.sourceFailures");
+        assertConfigError("{\"throttle\": {\"sourceFailures\": 1e999999999}}", "throttle.sourceFailures");
+        assertConfigError("{\"throttle\": {\"maxEntries\": 999}}", "throttle.maxEntries: expected a whole number from 1000 to 10000000");
+        assertConfigError("{\"throttle\": {\"maxEntries\": 10000001}}", "throttle.maxEntries");
+        assertConfigError("{\"throttle\": {\"accountWindow\": \"PT0.999S\"}}", "throttle.accountWindow: PT0.999S is out of range PT1S to PT24H");
+        assertConfigError("{\"throttle\": {\"accountWindow\": \"PT24H0.001S\"}}", "throttle.accountWindow");
+        assertConfigError("{\"throttle\": {\"sourceWindow\": \"P2D\"}}", "throttle.sourceWindow");
+        assertConfigError("{\"throttle\": {\"sourceWindow\": \"-PT1H\"}}", "throttle.sourceWindow");
+    }
+
+    @Test
+    void throttleValuesOfTheWrongTypeAreNamed() {
+        assertConfigError("{\"throttle\": true}", "throttle: expected an object");
+        assertConfigError("{\"throttle\": {\"enabled\": \"yes\"}}", "throttle.enabled: expected true or false");
+        assertConfigError("{\"throttle\": {\"enabled\": 1}}", "throttle.enabled: expected true or false");
+        assertConfigError("{\"throttle\": {\"accountFailures\": \"10\"}}", "throttle.accountFailures: expected a whole number");
+        assertConfigError("{\"throttle\": {\"accountFailures\": 10.5}}", "throttle.accountFailures: expected a whole number");
+        assertConfigError("{\"throttle\": {\"maxEntries\": [1000]}}", "throttle.maxEntries: expected a whole number");
+        assertConfigError("{\"throttle\": {\"accountWindow\": 900}}", "throttle.accountWindow: expected a string");
+        assertConfigError("{\"throttle\": {\"sourceWindow\": \"1 hour\"}}", "throttle.sourceWindow: '1 hour' is not an ISO-8601 duration");
+    }
+
+    @Test
+    void throttleSettingsMadeInCodeAreHeldToTheSameBounds() {
+        assertThatThrownBy(() -> new ThrottleSettings(true, 0, Duration.ofMinutes(15), 100, Duration.ofHours(1), 100_000))
+                .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION))
+                .hasMessageContaining("throttle.accountFailures");
+        assertThatThrownBy(() -> new ThrottleSettings(true, 10, null, 100, Duration.ofHours(1), 100_000))
+                .isInstanceOf(AuthException.class).hasMessageContaining("throttle.accountWindow");
+        assertThatThrownBy(() -> new ThrottleSettings(true, 10, Duration.ofMinutes(15), 100, Duration.ofDays(2), 100_000))
+                .isInstanceOf(AuthException.class).hasMessageContaining("throttle.sourceWindow");
+        assertThatThrownBy(() -> new ThrottleSettings(true, 10, Duration.ofMinutes(15), 100, Duration.ofHours(1), 10))
+                .isInstanceOf(AuthException.class).hasMessageContaining("throttle.maxEntries");
+    }
+
+    @Test
+    void theStoreSectionKeepsTheOtherSections() {
+        LatchkeyConfig config = ConfigParser.parse("{\"throttle\": {\"accountFailures\": 3}}");
+        assertThat(config.withStore(StoreSettings.DEFAULT).throttle().accountFailures()).isEqualTo(3);
+    }
+
+    private static ThrottleSettings throttle(String keys) {
+        return ConfigParser.parse("{\"throttle\": {" + keys + "}}").throttle();
     }
 
     private static void assertConfigError(String json, String messagePart) {
