@@ -186,6 +186,7 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         private TestClock clock = new TestClock();
         private final Map<String, Map<String, Object>> enabled = new LinkedHashMap<>();
         private Map<String, Object> tokens;
+        private Map<String, Object> throttle;
         private String rawConfig;
         private final List<CredentialProvider> providers = new ArrayList<>();
         private Supplier<? extends Store> store = InMemoryStore::new;
@@ -266,6 +267,17 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         }
 
         /**
+         * Sets the {@code throttle} section (the engine's log-in throttle).
+         *
+         * @param settings for example {@code Map.of("enabled", false)} or {@code Map.of("accountFailures", 3)}
+         * @return this builder
+         */
+        public Builder throttle(Map<String, ?> settings) {
+            this.throttle = new LinkedHashMap<>(settings);
+            return this;
+        }
+
+        /**
          * Uses this configuration text instead of the one built from {@link #enable} and {@link #tokens}.
          *
          * @param json the whole configuration
@@ -315,6 +327,9 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
             root.put("providers", enabled);
             if (tokens != null) {
                 root.put("tokens", tokens);
+            }
+            if (throttle != null) {
+                root.put("throttle", throttle);
             }
             return GSON.toJson(root);
         }

@@ -14,6 +14,7 @@ import dev.latchkey.api.Session;
 import dev.latchkey.api.UserInfo;
 import dev.latchkey.api.UserType;
 import dev.latchkey.api.VerifiedToken;
+import dev.latchkey.api.spi.AccountNaming;
 import dev.latchkey.api.spi.ApiKeyManager;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.core.LatchkeyOptions;
@@ -59,6 +60,7 @@ public final class DefaultAuthService implements AuthService {
     private final EngineServices services;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EmailPasswordAuth emailPassword;
+    private final LogInThrottle throttle;
 
     /**
      * Creates the engine; Guice does this.
@@ -72,11 +74,12 @@ public final class DefaultAuthService implements AuthService {
      * @param clock the engine's clock
      * @param tokenSettings token lifetimes
      * @param services the shared services, closed with the engine
+     * @param throttle limits failed log-ins
      */
     @Inject
     public DefaultAuthService(LatchkeyOptions options, Store store, ProviderRegistry providers, AccessTokens accessTokens,
                               SigningKeys signingKeys, Secrets secrets, Clock clock, TokenSettings tokenSettings,
-                              EngineServices services) {
+                              EngineServices services, LogInThrottle throttle) {
         this.appId = options.appId();
         this.store = store;
         this.providers = providers;
@@ -87,6 +90,7 @@ public final class DefaultAuthService implements AuthService {
         this.tokenSettings = tokenSettings;
         this.services = services;
         this.emailPassword = new EngineEmailPasswordAuth(providers, services.worker());
+        this.throttle = throttle;
         signingKeys.current();
         services.scheduler().scheduleWithFixedDelay(this::removeExpiredSessions, 1, 60, TimeUnit.MINUTES);
     }
@@ -111,7 +115,7 @@ public final class DefaultAuthService implements AuthService {
         requireParameter(credentials, "credentials");
         String device = deviceId == null ? secrets.newId(12) : checkedDeviceId(deviceId);
         CredentialProvider provider = providers.enabled(credentials.providerType());
-        Identity identity = authenticate(provider, credentials);
+        Identity identity = throttledAuthenticate(provider, credentials, source);
         Instant now = clock.instant();
         StoredUser user;
         if (provider instanceof ApiKeyManager) {
@@ -147,7 +151,8 @@ public final class DefaultAuthService implements AuthService {
             throw new AuthException(ErrorCode.OPERATION_NOT_ALLOWED, "an anonymous identity cannot be linked to a user");
         }
         CredentialProvider provider = providers.enabled(credentials.providerType());
-        Identity identity = authenticate(provider, credentials);
+        // The linking user is the source: a stolen session must not become a free password-guessing oracle.
+        Identity identity = throttledAuthenticate(provider, credentials, "user:" + token.userId());
         LinkOutcome outcome = store.linkIdentity(token.userId(), identity, clock.instant());
         switch (outcome) {
             case IN_USE -> throw new AuthException(ErrorCode.IDENTITY_IN_USE,
@@ -374,6 +379,40 @@ public final class DefaultAuthService implements AuthService {
         }
         return store.findSessionByTokenHash(Secrets.sha256(refreshToken))
                 .orElseThrow(() -> new AuthException(ErrorCode.INVALID_SESSION, "the refresh token is unknown or was revoked: log in again"));
+    }
+
+    /**
+     * Calls the provider inside the log-in throttle: refused at once while the account (as the
+     * provider names it) or the source has failed too often; a wrong credential counts as a failure.
+     */
+    private Identity throttledAuthenticate(CredentialProvider provider, Credentials credentials, String source) {
+        String account = accountOf(provider, credentials);
+        throttle.check(provider.type(), account, source);
+        Identity identity;
+        try {
+            identity = authenticate(provider, credentials);
+        } catch (AuthException e) {
+            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
+                throttle.failed(provider.type(), account, source);
+            }
+            throw e;
+        }
+        throttle.succeeded(provider.type(), account, source);
+        return identity;
+    }
+
+    private static String accountOf(CredentialProvider provider, Credentials credentials) {
+        if (!(provider instanceof AccountNaming naming)) {
+            return null;
+        }
+        try {
+            return naming.accountOf(credentials).orElse(null);
+        } catch (RuntimeException e) {
+            // A provider bug must not open the throttle: count such credentials under no account, by source only.
+            LOG.log(System.Logger.Level.ERROR, "provider ''{0}'' failed to name the account of credentials: {1}",
+                    provider.type(), e.getClass().getName());
+            return null;
+        }
     }
 
     /** Calls the provider; anything but an AuthException is a provider bug and is reported without its message. */
