@@ -184,8 +184,9 @@ class ProviderServicesTest {
             auth.resetPasswordAsync("t", "id2", "pw2").join();
             auth.callResetPasswordFunction("e@example.com", "pw3", "x", 1, Map.of("k", List.of(true)));
             Object[] args = {"before"};
-            auth.callResetPasswordFunctionAsync("f@example.com", "pw4", args);
+            java.util.concurrent.CompletableFuture<Void> pending = auth.callResetPasswordFunctionAsync("f@example.com", "pw4", args);
             args[0] = "after";
+            pending.join();
 
             assertThat(provider.calls).hasSize(8);
             assertThat(provider.calls.get(0)).startsWith("register a@example.com on latchkey-worker");
