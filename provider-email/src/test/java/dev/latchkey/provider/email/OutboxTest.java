@@ -1,0 +1,268 @@
+package dev.latchkey.provider.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.testkit.log.LogCapture;
+import dev.latchkey.testkit.log.SecretScan;
+import dev.latchkey.testkit.log.SecretScan.Secret;
+import dev.latchkey.testkit.mail.FailingSmtpServer;
+import dev.latchkey.testkit.mail.FakeMailbox;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
+import org.junit.jupiter.api.parallel.Resources;
+
+/** The outbox with the real SMTP sender, against the fake mailbox and servers that are down or refuse. */
+@ResourceLock(LogCapture.RESOURCE_LOCK)
+@ResourceLock(Resources.SYSTEM_OUT)
+@ResourceLock(Resources.SYSTEM_ERR)
+class OutboxTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final String TOKEN = "c2VjcmV0LXRva2VuLXZhbHVlLTAxMjM0NTY3ODk";
+    private static final String LINK = "https://app.example.com/confirm?token=" + TOKEN + "&tokenId=0123456789abcdef";
+    private static final MailMessage MAIL = new MailMessage("ann@example.com", "Confirm your address", "Open " + LINK + " now.\n");
+    private static final List<Secret> SECRETS = List.of(new Secret("the token", TOKEN), new Secret("the link", LINK));
+
+    private final ExecutorService mailThreads = Executors.newSingleThreadExecutor(daemon("test-mail"));
+    private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(daemon("test-mail-retry"));
+    private final List<MailFailure> failures = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stopThreads() {
+        mailThreads.shutdownNow();
+        retryTimer.shutdownNow();
+    }
+
+    private Outbox outbox(MailSender sender, int maxAttempts) {
+        return new Outbox(sender, mailThreads, retryTimer, maxAttempts, Duration.ofMillis(20), failures::add);
+    }
+
+    private static SmtpMailSender smtp(int port) {
+        return new SmtpMailSender(new SmtpSettings("127.0.0.1", port, "none", null, null, "no-reply@example.com",
+                Duration.ofSeconds(1), null, null));
+    }
+
+    @Test
+    void submitReturnsAtOnceAndTheMailIsSentOnAMailThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicReference<String> sendingThread = new AtomicReference<>();
+        try (FakeMailbox mailbox = FakeMailbox.start()) {
+            SmtpMailSender smtp = smtp(mailbox.port());
+            MailSender held = message -> {
+                sendingThread.set(Thread.currentThread().getName());
+                await(release);
+                smtp.send(message);
+            };
+
+            CompletableFuture<Void> sent = outbox(held, 3).submit(MAIL, MailKind.CONFIRMATION);
+
+            assertThat(sent).isNotDone();
+            release.countDown();
+            sent.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(sendingThread.get()).startsWith("test-mail").isNotEqualTo(Thread.currentThread().getName());
+            assertThat(mailbox.awaitMessageTo("ann@example.com", WAIT).body()).contains(LINK);
+            assertThat(failures).isEmpty();
+        }
+    }
+
+    @Test
+    void aFailedAttemptIsRetriedAndTheMailDelivered() throws Exception {
+        int port = FakeMailbox.unusedPort();
+        SmtpMailSender smtp = smtp(port);
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<FakeMailbox> mailbox = new AtomicReference<>();
+        AtomicReference<String> firstFailure = new AtomicReference<>();
+        MailSender serverComesUpAfterTheFirstAttempt = message -> {
+            if (attempts.incrementAndGet() == 1) {
+                try {
+                    smtp.send(message);     // nothing listens yet: connection refused
+                } catch (MailDeliveryException e) {
+                    firstFailure.set(e.getMessage());
+                    mailbox.set(FakeMailbox.startOn(port));
+                    throw e;
+                }
+            }
+            smtp.send(message);
+        };
+        try {
+            outbox(serverComesUpAfterTheFirstAttempt, 3).submit(MAIL, MailKind.CONFIRMATION).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            assertThat(firstFailure.get()).startsWith("connection refused");
+            assertThat(attempts).hasValue(2);
+            assertThat(mailbox.get().awaitMessageTo("ann@example.com", WAIT).subject()).isEqualTo("Confirm your address");
+            assertThat(failures).isEmpty();
+        } finally {
+            if (mailbox.get() != null) {
+                mailbox.get().close();
+            }
+        }
+    }
+
+    @Test
+    void whenEveryAttemptFailsTheFutureFailsTheListenerHearsOnceAndOneWarningIsLoggedWithoutTheLink() {
+        AtomicInteger attempts = new AtomicInteger();
+        SmtpMailSender down = smtp(FakeMailbox.unusedPort());
+        MailSender counting = message -> {
+            attempts.incrementAndGet();
+            down.send(message);
+        };
+        CompletableFuture<Void> sent;
+        List<LogCapture.Entry> logged;
+        try (LogCapture capture = LogCapture.start()) {
+            sent = outbox(counting, 3).submit(MAIL, MailKind.RESET);
+            assertThatThrownBy(() -> sent.get(WAIT.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(MailDeliveryException.class)
+                    .hasMessageContaining("RESET mail to ann@example.com not delivered after 3 attempt(s): connection refused");
+            logged = capture.entries();
+        }
+
+        assertThat(attempts).hasValue(3);
+        assertThat(failures).containsExactly(new MailFailure("ann@example.com", MailKind.RESET, 3,
+                "connection refused (MailConnectException <- ConnectException)"));
+        List<LogCapture.Entry> outboxLines = logged.stream().filter(e -> e.origin().startsWith(Outbox.class.getName())).toList();
+        assertThat(outboxLines).singleElement().satisfies(e -> {
+            assertThat(e.origin()).endsWith("WARNING");
+            assertThat(e.text()).contains("RESET mail to a recipient at example.com not delivered after 3 attempt(s): connection refused")
+                    .doesNotContain("ann@example.com", "Open ");
+        });
+        assertThat(SecretScan.find(logged, SECRETS)).isEmpty();
+    }
+
+    @Test
+    void aDeliveredMailLeavesItsLinkInNoLogButAngusProtocolTraceAtFinest() throws Exception {
+        try (FakeMailbox mailbox = FakeMailbox.start()) {
+            List<LogCapture.Entry> logged;
+            // GreenMail's own log is the fake server's, not the code's: it records what it received.
+            try (LogCapture capture = LogCapture.startIgnoring(List.of("com.icegreen"))) {
+                outbox(smtp(mailbox.port()), 3).submit(MAIL, MailKind.CONFIRMATION).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                logged = capture.entries();
+            }
+
+            assertThat(mailbox.awaitMessageTo("ann@example.com", WAIT).body()).contains(LINK);
+            // Angus traces the whole SMTP conversation at FINEST (documented in SmtpMailSender); at FINE
+            // and above, nothing shows the link.
+            assertThat(SecretScan.find(logged, SECRETS))
+                    .allSatisfy(f -> assertThat(f.where()).isEqualTo("a log record of org.eclipse.angus.mail.smtp.protocol FINEST"));
+        }
+    }
+
+    @Test
+    void aPermanentRefusalIsNotRetried() {
+        try (FailingSmtpServer server = FailingSmtpServer.refusing()) {
+            CompletableFuture<Void> sent = outbox(smtp(server.port()), 3).submit(MAIL, MailKind.CONFIRMATION);
+
+            assertThatThrownBy(() -> sent.get(WAIT.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(MailDeliveryException.class);
+            assertThat(server.connections()).isEqualTo(1);
+            assertThat(failures).singleElement().satisfies(f -> {
+                assertThat(f.attempts()).isEqualTo(1);
+                assertThat(f.reason()).isEqualTo("the server refused the connection (MessagingException, SMTP reply 554)");
+            });
+        }
+    }
+
+    @Test
+    void aListenerThatThrowsDoesNotBreakTheOutbox() throws Exception {
+        AtomicInteger heard = new AtomicInteger();
+        MailSender alwaysFails = message -> {
+            throw new MailDeliveryException("connection refused (test)", null, false);
+        };
+        Outbox outbox = new Outbox(alwaysFails, mailThreads, retryTimer, 1, Duration.ofMillis(20), failure -> {
+            heard.incrementAndGet();
+            throw new IllegalStateException("listener bug");
+        });
+        try (LogCapture ignored = LogCapture.start()) {
+            for (int i = 0; i < 2; i++) {
+                CompletableFuture<Void> sent = outbox.submit(MAIL, MailKind.CONFIRMATION);
+                assertThatThrownBy(() -> sent.get(WAIT.toSeconds(), TimeUnit.SECONDS)).hasCauseInstanceOf(MailDeliveryException.class);
+            }
+        }
+
+        assertThat(heard).hasValue(2);
+    }
+
+    @Test
+    void afterCloseAMailFailsInsteadOfThrowingAtTheCaller() {
+        Outbox outbox = outbox(message -> { }, 3);
+        outbox.close();
+
+        CompletableFuture<Void> sent;
+        try (LogCapture ignored = LogCapture.start()) {
+            sent = outbox.submit(MAIL, MailKind.PASSWORD_CHANGED);
+        }
+
+        assertThat(sent).isCompletedExceptionally();
+        assertThatThrownBy(sent::join).hasMessageContaining("the outbox is closed");
+        assertThat(failures).containsExactly(new MailFailure("ann@example.com", MailKind.PASSWORD_CHANGED, 0, "the outbox is closed"));
+    }
+
+    @Test
+    void aRetryDueAfterCloseFails() throws Exception {
+        CountDownLatch firstAttempt = new CountDownLatch(1);
+        AtomicInteger attempts = new AtomicInteger();
+        Outbox outbox = new Outbox(message -> {
+            attempts.incrementAndGet();
+            firstAttempt.countDown();
+            throw new MailDeliveryException("timed out (test)", null, false);
+        }, mailThreads, retryTimer, 3, Duration.ofMillis(200), failures::add);
+        try (LogCapture ignored = LogCapture.start()) {
+            CompletableFuture<Void> sent = outbox.submit(MAIL, MailKind.RESET);
+            await(firstAttempt);
+            outbox.close();
+
+            assertThatThrownBy(() -> sent.get(WAIT.toSeconds(), TimeUnit.SECONDS)).hasMessageContaining("closed before a retry");
+        }
+        assertThat(attempts).hasValue(1);
+        assertThat(failures).singleElement().extracting(MailFailure::attempts).isEqualTo(1);
+    }
+
+    @Test
+    void aRejectingExecutorFailsTheMailInsteadOfThrowingAtTheCaller() {
+        Outbox outbox = new Outbox(message -> { }, command -> {
+            throw new RejectedExecutionException("full");
+        }, retryTimer, 3, Duration.ofMillis(20), failures::add);
+
+        CompletableFuture<Void> sent;
+        try (LogCapture ignored = LogCapture.start()) {
+            sent = outbox.submit(MAIL, MailKind.CONFIRMATION);
+        }
+
+        assertThatThrownBy(sent::join).hasMessageContaining("executor refused");
+        assertThat(failures).singleElement().extracting(MailFailure::attempts).isEqualTo(0);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(WAIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new AssertionError("the latch was not released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
