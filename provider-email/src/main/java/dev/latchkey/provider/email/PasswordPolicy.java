@@ -47,6 +47,17 @@ record PasswordPolicy(int minLength) {
         return password;
     }
 
+    /**
+     * Whether a password given at log-in could be a stored one at all: not longer than any
+     * policy allows. Checked before hashing, so an oversized password costs nothing.
+     *
+     * @param password the password
+     * @return false when it is over {@value #MAX_LENGTH} characters
+     */
+    static boolean fitsMaximum(String password) {
+        return password.length() <= 2 * MAX_LENGTH && password.codePointCount(0, password.length()) <= MAX_LENGTH;
+    }
+
     private static AuthException tooLong() {
         return new AuthException(ErrorCode.BAD_PASSWORD, "a password may have at most " + MAX_LENGTH + " characters");
     }

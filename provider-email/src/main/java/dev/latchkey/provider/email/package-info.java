@@ -1,7 +1,9 @@
 /**
- * The {@code local-userpass} provider: email/password users. Issue #4 is in progress: this jar
- * holds its building blocks (Argon2id hashing in PHC form, the password policy, email address
- * rules, single-use confirmation and reset tokens), not yet a registered provider, so a {@code local-userpass} log-in still fails with
- * {@code PROVIDER_NOT_FOUND}.
+ * The {@code local-userpass} provider: email/password accounts with Argon2id hashes, confirmation
+ * and password reset by mailed links or by the application's functions, reached through
+ * {@code app.emailPassword()}. Public here: the provider class, its settings, and what an
+ * application registers ({@link dev.latchkey.provider.email.ConfirmationFunction},
+ * {@link dev.latchkey.provider.email.ResetFunction},
+ * {@link dev.latchkey.provider.email.MailFailureListener}); the rest is package-private.
  */
 package dev.latchkey.provider.email;

@@ -1,0 +1,150 @@
+package dev.latchkey.provider.email;
+
+import static dev.latchkey.provider.email.EmailFixture.assertCode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.Credentials;
+import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.ProviderTypes;
+import dev.latchkey.api.Session;
+import dev.latchkey.api.spi.ProviderStore;
+import dev.latchkey.core.config.StoreSettings;
+import dev.latchkey.core.store.Store;
+import dev.latchkey.core.store.jdbc.JdbcStores;
+import dev.latchkey.testkit.EngineHarness;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Logging in with an email address and a password (automatic confirmation: mail is not the point here). */
+class LogInTest {
+    private static final String PASSWORD = "a long enough secret";
+
+    private final EmailFixture fixture = new EmailFixture();
+
+    @AfterEach
+    void close() {
+        fixture.close();
+    }
+
+    private EngineHarness autoConfirming(Map<String, Object> extra) {
+        return fixture.engine(settings -> {
+            settings.remove("emailConfirmationUrl");
+            settings.put("autoConfirm", true);
+            settings.putAll(extra);
+        });
+    }
+
+    @Test
+    void anUnknownAddressAndAWrongPasswordGiveTheSameAnswer() {
+        EngineHarness engine = autoConfirming(Map.of());
+        engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        AuthException unknown = catchThrowableOfType(AuthException.class,
+                () -> engine.service().logIn(Credentials.emailPassword("nobody@example.com", PASSWORD)));
+        AuthException wrong = catchThrowableOfType(AuthException.class,
+                () -> engine.service().logIn(Credentials.emailPassword("ann@example.com", "not the password")));
+        AuthException notAnAddress = catchThrowableOfType(AuthException.class,
+                () -> engine.service().logIn(Credentials.emailPassword("nobody", PASSWORD)));
+        assertThat(unknown.code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        assertThat(wrong.code()).isEqualTo(unknown.code());
+        assertThat(notAnAddress.code()).isEqualTo(unknown.code());
+        assertThat(wrong.getMessage()).isEqualTo(unknown.getMessage()).isEqualTo(notAnAddress.getMessage());
+    }
+
+    @Test
+    void passwordsAreTakenExactlyNeitherTruncatedNorCaseFolded() {
+        EngineHarness engine = autoConfirming(Map.of());
+        String longest = "\uD83D\uDD11".repeat(64) + "x".repeat(64);   // 128 code points, 192 chars
+        engine.service().emailPassword().registerUser("ann@example.com", longest);
+        engine.service().logIn(Credentials.emailPassword("ann@example.com", longest));
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("ann@example.com", longest.substring(0, longest.length() - 1))),
+                ErrorCode.INVALID_CREDENTIALS);
+        engine.service().emailPassword().registerUser("bob@example.com", "CaseMatters");
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("bob@example.com", "casematters")), ErrorCode.INVALID_CREDENTIALS);
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("bob@example.com", " CaseMatters")), ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void addressesAreCaseSensitiveByDefaultAsInAppServices() {
+        EngineHarness engine = autoConfirming(Map.of());
+        engine.service().emailPassword().registerUser("Ann@Example.com", PASSWORD);
+        engine.service().emailPassword().registerUser("ann@example.com", "another password");
+        Session upper = engine.service().logIn(Credentials.emailPassword("Ann@Example.com", PASSWORD));
+        Session lower = engine.service().logIn(Credentials.emailPassword("ann@example.com", "another password"));
+        assertThat(upper.user().id()).isNotEqualTo(lower.user().id());
+        // Surrounding blanks are not part of an address.
+        assertThat(engine.service().logIn(Credentials.emailPassword("  ann@example.com\t", "another password")).user().id())
+                .isEqualTo(lower.user().id());
+    }
+
+    @Test
+    void caseInsensitiveAddressesAreOneAccount() {
+        EngineHarness engine = autoConfirming(Map.of("caseInsensitiveEmails", true));
+        engine.service().emailPassword().registerUser("Ann@Example.com", PASSWORD);
+        assertCode(() -> engine.service().emailPassword().registerUser("ann@example.COM", PASSWORD), ErrorCode.ACCOUNT_NAME_IN_USE);
+        Session session = engine.service().logIn(Credentials.emailPassword("ANN@EXAMPLE.COM", PASSWORD));
+        assertThat(session.user().identities().get(0).profile().email()).isEqualTo("ann@example.com");
+    }
+
+    @Test
+    void theMinimumLengthCanBeRaisedAndCommonPasswordsRefused() {
+        EngineHarness engine = autoConfirming(Map.of("minPasswordLength", 8, "rejectCommonPasswords", true));
+        assertCode(() -> engine.service().emailPassword().registerUser("ann@example.com", "1234567"), ErrorCode.BAD_PASSWORD, "at least 8");
+        assertCode(() -> engine.service().emailPassword().registerUser("ann@example.com", "Password1"), ErrorCode.BAD_PASSWORD, "common");
+        assertCode(() -> engine.service().emailPassword().registerUser("ann@example.com", "qwertyuiop"), ErrorCode.BAD_PASSWORD, "common");
+        engine.service().emailPassword().registerUser("ann@example.com", "unusual enough phrase");
+    }
+
+    @Test
+    void aDeletedUserCannotLogInAndItsAddressRegistersAsANewUser() {
+        EngineHarness engine = autoConfirming(Map.of());
+        engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        Session first = engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD));
+
+        engine.service().deleteUser(first.user().id());
+
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD)), ErrorCode.INVALID_CREDENTIALS);
+        engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        assertThat(engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD)).user().id())
+                .isNotEqualTo(first.user().id());
+    }
+
+    @Test
+    void aHashWithOldParametersIsUpgradedAtTheNextLogIn(@TempDir Path data) {
+        String oldCost = "$argon2id$v=19$m=1024,t=1,p=1$";
+        try (EngineHarness cheap = onDisk(data, Map.of("memoryKib", 1024, "iterations", 1))) {
+            cheap.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        }
+        assertThat(storedHash(data)).startsWith(oldCost);
+        try (EngineHarness owasp = onDisk(data, null)) {
+            owasp.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD));
+        }
+        assertThat(storedHash(data)).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+        try (EngineHarness owasp = onDisk(data, null)) {
+            owasp.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD));
+            assertCode(() -> owasp.service().logIn(Credentials.emailPassword("ann@example.com", "wrong password")),
+                    ErrorCode.INVALID_CREDENTIALS);
+        }
+    }
+
+    private static EngineHarness onDisk(Path data, Map<String, Object> hashing) {
+        Map<String, Object> settings = new java.util.LinkedHashMap<>();
+        settings.put("autoConfirm", true);
+        if (hashing != null) {
+            settings.put("passwordHashing", hashing);
+        }
+        return EngineHarness.builder().store(() -> JdbcStores.open(StoreSettings.DEFAULT, data, "test-app"))
+                .enable(ProviderTypes.EMAIL_PASSWORD, settings).build().start();
+    }
+
+    private static String storedHash(Path data) {
+        try (Store store = JdbcStores.open(StoreSettings.DEFAULT, data, "test-app")) {
+            ProviderStore.Document account = store.documents(ProviderTypes.EMAIL_PASSWORD).get("account:ann@example.com").orElseThrow();
+            return com.google.gson.JsonParser.parseString(account.json()).getAsJsonObject().get("hash").getAsString();
+        }
+    }
+}
