@@ -17,6 +17,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.Properties;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
@@ -38,17 +40,23 @@ import org.eclipse.angus.mail.smtp.SMTPSenderFailedException;
  * <p>Angus Mail traces the whole SMTP conversation, message bodies included, to the
  * {@code java.util.logging} logger {@code org.eclipse.angus.mail.smtp.protocol} when that logger
  * is enabled at {@code FINEST} (it leaves out the log-in unless {@code mail.debug.auth} is set, which
- * this class never does). Keep it below {@code FINEST} in production: a body holds a confirmation
- * or reset link.
+ * this class never does). A body holds a confirmation or reset link, so unless the operator gave
+ * that logger a level of its own, this class sets it to {@code INFO}: a root logger opened to
+ * {@code ALL} for debugging (or a log capture) then does not spill links. An operator who sets that
+ * logger to {@code FINEST} on purpose gets the wire trace, links and all.
  */
 final class SmtpMailSender implements MailSender {
     private static final String UTF_8 = StandardCharsets.UTF_8.name();
     /** The code in Angus's "Got bad greeting from SMTP host: ..., response: 554 ..." message. */
+    /** Angus's wire-trace logger. */
+    static final String PROTOCOL_TRACE = "org.eclipse.angus.mail.smtp.protocol";
     private static final Pattern GREETING_CODE = Pattern.compile("response: ([2-5][0-9][0-9])\\b");
 
     private final SmtpSettings settings;
     private final Session session;
     private final InternetAddress from;
+    /** Held so the level set on it lasts: java.util.logging keeps loggers only weakly. */
+    private final Logger protocolTrace = Logger.getLogger(PROTOCOL_TRACE);
 
     /**
      * Builds the session.
@@ -61,6 +69,9 @@ final class SmtpMailSender implements MailSender {
             throw new IllegalArgumentException("SMTP setting 'host' is required to send mail");
         }
         this.settings = settings;
+        if (protocolTrace.getLevel() == null) {
+            protocolTrace.setLevel(Level.INFO);
+        }
         this.session = Session.getInstance(properties(settings));
         try {
             this.from = new InternetAddress(settings.from(), true);

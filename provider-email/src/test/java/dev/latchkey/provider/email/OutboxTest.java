@@ -145,7 +145,7 @@ class OutboxTest {
     }
 
     @Test
-    void aDeliveredMailLeavesItsLinkInNoLogButAngusProtocolTraceAtFinest() throws Exception {
+    void aDeliveredMailLeavesItsLinkInNoLogEvenWithEveryLoggerOpen() throws Exception {
         try (FakeMailbox mailbox = FakeMailbox.start()) {
             List<LogCapture.Entry> logged;
             // GreenMail's own log is the fake server's, not the code's: it records what it received.
@@ -155,10 +155,12 @@ class OutboxTest {
             }
 
             assertThat(mailbox.awaitMessageTo("ann@example.com", WAIT).body()).contains(LINK);
-            // Angus traces the whole SMTP conversation at FINEST (documented in SmtpMailSender); at FINE
-            // and above, nothing shows the link.
-            assertThat(SecretScan.find(logged, SECRETS))
-                    .allSatisfy(f -> assertThat(f.where()).isEqualTo("a log record of org.eclipse.angus.mail.smtp.protocol FINEST"));
+            // The capture opens the root logger to ALL; Angus's FINEST wire trace would hold the body, but
+            // SmtpMailSender keeps that logger at INFO unless an operator configured it.
+            assertThat(logged).isNotEmpty();
+            assertThat(SecretScan.find(logged, SECRETS)).isEmpty();
+            assertThat(java.util.logging.Logger.getLogger(SmtpMailSender.PROTOCOL_TRACE).getLevel())
+                    .isEqualTo(java.util.logging.Level.INFO);
         }
     }
 

@@ -61,16 +61,22 @@ class SmtpMailSenderTest {
     void withAUsernameAndPasswordTheSenderLogsInAndNoLogShowsThePassword() throws Exception {
         try (FakeMailbox mailbox = FakeMailbox.startRequiringLogin("mailer", PASSWORD)) {
             List<LogCapture.Entry> logged;
+            // An operator debugging SMTP turns Angus's wire trace on explicitly.
+            java.util.logging.Logger trace = java.util.logging.Logger.getLogger(SmtpMailSender.PROTOCOL_TRACE);
+            java.util.logging.Level before = trace.getLevel();
+            trace.setLevel(java.util.logging.Level.FINEST);
             // GreenMail's own log is the fake server's: it prints the credentials it was given.
             try (LogCapture capture = LogCapture.startIgnoring(List.of("com.icegreen"))) {
                 new SmtpMailSender(withLogIn(mailbox.host(), mailbox.port(), "mailer", PASSWORD))
                         .send(new MailMessage("ann@example.com", "Hello", "text"));
                 logged = capture.entries();
+            } finally {
+                trace.setLevel(before);
             }
 
             assertThat(mailbox.awaitMessageTo("ann@example.com", WAIT).subject()).isEqualTo("Hello");
             assertThat(mailbox.unauthenticatedMessages()).isZero();
-            // Even Angus's FINEST protocol trace, which was on, leaves the log-in out (mail.debug.auth is never set).
+            // Even Angus's FINEST protocol trace, switched on, leaves the log-in out (mail.debug.auth is never set).
             assertThat(logged).anySatisfy(e -> assertThat(e.origin()).isEqualTo("org.eclipse.angus.mail.smtp.protocol FINEST")
                     .satisfies(o -> assertThat(e.text()).contains("AUTH")));
             Base64.Encoder base64 = Base64.getEncoder();
