@@ -147,4 +147,29 @@ class LogInTest {
             return com.google.gson.JsonParser.parseString(account.json()).getAsJsonObject().get("hash").getAsString();
         }
     }
+
+    @Test
+    void guessingOnePasswordIsThrottledPerAccountAsTheProviderNamesIt() {
+        EngineHarness engine = fixture.engine(settings -> {
+            settings.remove("emailConfirmationUrl");
+            settings.put("autoConfirm", true);
+            settings.put("caseInsensitiveEmails", true);
+        }, builder -> builder.throttle(Map.of("accountFailures", 3, "accountWindow", "PT3M")));
+        engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        // Three spellings of one account: the provider names them all "ann@example.com".
+        for (String spelling : java.util.List.of("ann@example.com", "ANN@example.com", " Ann@Example.com ")) {
+            assertCode(() -> engine.service().logIn(Credentials.emailPassword(spelling, "guess"), null, "10.0.0.66"),
+                    ErrorCode.INVALID_CREDENTIALS);
+        }
+        AuthException limited = catchThrowableOfType(AuthException.class,
+                () -> engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD), null, "10.0.0.66"));
+        assertThat(limited.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(limited.retryAfter()).isPresent();
+        assertThat(limited.getMessage()).doesNotContain("ann@example.com");
+
+        // The owner elsewhere is not slowed down, and the guesser's wait ends.
+        engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD), null, "192.168.1.7");
+        engine.clock().advance(limited.retryAfter().orElseThrow());
+        engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD), null, "10.0.0.66");
+    }
 }
