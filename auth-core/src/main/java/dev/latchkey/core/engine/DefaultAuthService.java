@@ -383,21 +383,22 @@ public final class DefaultAuthService implements AuthService {
 
     /**
      * Calls the provider inside the log-in throttle: refused at once while the account (as the
-     * provider names it) or the source has failed too often; a wrong credential counts as a failure.
+     * provider names it) or the source has failed too often. The attempt is counted before the
+     * provider is asked (so parallel guesses cannot all pass the limit) and refunded unless the
+     * credentials were wrong.
      */
     private Identity throttledAuthenticate(CredentialProvider provider, Credentials credentials, String source) {
-        String account = accountOf(provider, credentials);
-        throttle.check(provider.type(), account, source);
+        LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), source);
         Identity identity;
         try {
             identity = authenticate(provider, credentials);
         } catch (AuthException e) {
-            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
-                throttle.failed(provider.type(), account, source);
+            if (e.code() != ErrorCode.INVALID_CREDENTIALS) {
+                attempt.abandoned();
             }
             throw e;
         }
-        throttle.succeeded(provider.type(), account, source);
+        attempt.succeeded();
         return identity;
     }
 

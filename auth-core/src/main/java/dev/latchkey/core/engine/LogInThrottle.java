@@ -15,15 +15,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiFunction;
 import java.util.function.DoublePredicate;
 
 /**
  * Slows down password guessing (SECURITY.md 20) without letting an attacker lock a victim out for
  * good: Auth0's brute-force protection plus suspicious-IP throttling, as leaky buckets.
  *
- * <p>The engine calls it around a provider's {@code authenticate}: {@link #check} before,
- * {@link #failed} when the provider answers {@link ErrorCode#INVALID_CREDENTIALS}, {@link #succeeded}
- * after a successful log-in. Each call names the provider type, the account the provider reports
+ * <p>The engine calls it around a provider's {@code authenticate}: {@link #begin} before, which
+ * counts the attempt as a failure at once (so attempts in flight together cannot all slip past the
+ * limit), then {@link Attempt#succeeded()} after a successful log-in or {@link Attempt#abandoned()}
+ * when the provider failed for another reason than {@link ErrorCode#INVALID_CREDENTIALS}.
+ * {@link #check}, {@link #failed} and {@link #succeeded} are the same limits as separate steps. Each call names the provider type, the account the provider reports
  * (an email address, say; {@code null} when the provider has none) and the source of the attempt
  * (the client address an HTTP front end saw; {@code null}, or blank, when unknown).
  *
@@ -107,6 +110,79 @@ public final class LogInThrottle {
     }
 
     /**
+     * Starts an attempt, counting it as a failure at once: refused when a limit does not allow one
+     * more. Counting before the provider is asked is what keeps the limit exact when attempts run
+     * in parallel: with check-then-count, every attempt in flight would pass the check before any
+     * failure was recorded. The engine uses this; settle the attempt with
+     * {@link Attempt#succeeded()} or {@link Attempt#abandoned()}, or leave it counted.
+     *
+     * @param providerType the provider's type (or another name for what is limited)
+     * @param account the account the provider names, or null when it has none
+     * @param source where the attempt comes from (a client address), or null when unknown
+     * @return the attempt, already counted
+     * @throws AuthException {@link ErrorCode#RATE_LIMITED} with {@link AuthException#retryAfter()} when
+     *     a limit is reached (nothing is counted then); {@link ErrorCode#INVALID_PARAMETER} when the
+     *     provider type is null
+     */
+    public Attempt begin(String providerType, String account, String source) {
+        if (!enabled) {
+            return new Attempt(null, null);
+        }
+        requireType(providerType);
+        String from = known(source);
+        long now = now();
+        Key pair = account == null ? null : pairKey(providerType, account, from);
+        Key src = from == null ? null : sourceKey(from);
+        long pairWait = pair == null ? 0 : reserve(pairs, pair, accountLimit, now);
+        long sourceWait = 0;
+        if (pairWait <= 0 && src != null) {
+            sourceWait = reserve(sources, src, sourceLimit, now);
+            if (sourceWait > 0 && pair != null) {
+                refund(pairs, pair, accountLimit, now);
+            }
+        }
+        if (pairWait > 0 || sourceWait > 0) {
+            throw refusal(pairWait, sourceWait);
+        }
+        return new Attempt(pair, src);
+    }
+
+    /**
+     * An attempt counted by {@link #begin}. Left alone it stays counted, as a failure should.
+     * Settle it at most once.
+     */
+    public final class Attempt {
+        private final Key pair;
+        private final Key source;
+
+        private Attempt(Key pair, Key source) {
+            this.pair = pair;
+            this.source = source;
+        }
+
+        /** The attempt succeeded: the account's failures from this source are forgotten; the source's count is refunded. */
+        public void succeeded() {
+            if (pair != null && pairs.remove(pair) != null) {
+                size.decrementAndGet();
+            }
+            if (source != null) {
+                refund(sources, source, sourceLimit, now());
+            }
+        }
+
+        /** The attempt ended for another reason than wrong credentials (malformed input, a backend down): refunded. */
+        public void abandoned() {
+            long now = now();
+            if (pair != null) {
+                refund(pairs, pair, accountLimit, now);
+            }
+            if (source != null) {
+                refund(sources, source, sourceLimit, now);
+            }
+        }
+    }
+
+    /**
      * Refuses an attempt that a limit does not allow now.
      *
      * @param providerType the provider's type
@@ -127,11 +203,15 @@ public final class LogInThrottle {
         if (pairWait <= 0 && sourceWait <= 0) {
             return;
         }
+        throw refusal(pairWait, sourceWait);
+    }
+
+    private static AuthException refusal(long pairWait, long sourceWait) {
         // Both may refuse; the longer wait is the one until an attempt is allowed.
         boolean bySource = sourceWait > pairWait;
         Duration retryAfter = Duration.ofNanos(Math.max(pairWait, sourceWait));
         String which = bySource ? "too many failed log-ins from this address" : "too many failed log-ins for this account";
-        throw AuthException.retryLater(ErrorCode.RATE_LIMITED, which + ": try again in " + shown(retryAfter), retryAfter);
+        return AuthException.retryLater(ErrorCode.RATE_LIMITED, which + ": try again in " + shown(retryAfter), retryAfter);
     }
 
     /**
@@ -183,6 +263,37 @@ public final class LogInThrottle {
      */
     int trackedBuckets() {
         return pairs.size() + sources.size();
+    }
+
+    /** Adds one failure if it fits; the wait until it would fit otherwise (nothing added then). */
+    private long reserve(Map<Key, Bucket> table, Key key, Limit limit, long now) {
+        long[] wait = {0};
+        BiFunction<Key, Bucket, Bucket> oneMore = (k, bucket) -> {
+            long w = limit.waitFor(bucket, now);
+            if (w > 0) {
+                wait[0] = w;
+                return bucket;
+            }
+            return limit.failed(bucket, now);
+        };
+        if (table.computeIfPresent(key, oneMore) != null) {
+            return wait[0];
+        }
+        reserveSlot(now);
+        boolean[] added = new boolean[1];
+        table.compute(key, (k, bucket) -> {
+            added[0] = bucket == null;
+            return oneMore.apply(k, bucket);
+        });
+        if (!added[0]) {
+            size.decrementAndGet();
+        }
+        return wait[0];
+    }
+
+    /** Takes one failure back out; an emptied bucket stays until a sweep removes it. */
+    private static void refund(Map<Key, Bucket> table, Key key, Limit limit, long now) {
+        table.computeIfPresent(key, (k, bucket) -> limit.refunded(bucket, now));
     }
 
     private void fail(Map<Key, Bucket> table, Key key, Limit limit, long now) {
@@ -364,6 +475,11 @@ public final class LogInThrottle {
         /** One more failure; capped at a full bucket, so failures racing past {@code check} cannot lengthen a lock-out. */
         Bucket failed(Bucket bucket, long now) {
             return new Bucket(now + Math.min(full, backlog(bucket, now) + interval));
+        }
+
+        /** One failure less, never below empty. */
+        Bucket refunded(Bucket bucket, long now) {
+            return new Bucket(Math.max(now, now + backlog(bucket, now) - interval));
         }
 
         double fill(Bucket bucket, long now) {

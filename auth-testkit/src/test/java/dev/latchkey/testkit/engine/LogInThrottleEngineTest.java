@@ -102,4 +102,28 @@ class LogInThrottleEngineTest {
         assertThat(limited.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         engine.service().logIn(PasswordlessIdp.as("ann"));
     }
+
+    @Test
+    void parallelGuessesCannotAllSlipPastTheLimit() throws Exception {
+        java.util.List<ErrorCode> outcomes = dev.latchkey.testkit.Race.run(32,
+                i -> refusal(wrong("ann"), "10.0.0.66").code());
+        assertThat(outcomes).filteredOn(c -> c == ErrorCode.INVALID_CREDENTIALS).hasSize(3);
+        assertThat(outcomes).filteredOn(c -> c == ErrorCode.RATE_LIMITED).hasSize(29);
+    }
+
+    @Test
+    void aRefusedAttemptIsNotCountedAndAnAbandonedOneIsRefunded() {
+        Credentials malformed = Credentials.of(PasswordlessIdp.TYPE, Map.of("user", "ann"));
+        for (int i = 0; i < 10; i++) {
+            refusal(malformed, "10.0.0.1");
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(refusal(wrong("ann"), "10.0.0.1").code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertThat(refusal(wrong("ann"), "10.0.0.1").code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        }
+        engine.clock().advance(Duration.ofMinutes(1));
+        engine.service().logIn(PasswordlessIdp.as("ann"), null, "10.0.0.1");
+    }
 }
