@@ -13,10 +13,13 @@ import java.util.concurrent.CompletableFuture;
  * is the provider's configuration. Every call fails with an {@link AuthException}:
  * {@link ErrorCode#PROVIDER_NOT_FOUND} when the jar is absent, {@link ErrorCode#PROVIDER_DISABLED}
  * when the provider is not enabled, {@link ErrorCode#INVALID_PARAMETER} for an address that is not
- * one, {@link ErrorCode#RATE_LIMITED} when an address is asked for too many mails.
+ * one, {@link ErrorCode#RATE_LIMITED} (with {@link AuthException#retryAfter()}) when an address is
+ * asked for too many mails or reset-function calls: they are limited per address, with the log-in
+ * throttle's account limit, whether or not the address has an account.
  *
- * <p>With {@code enumerationProtection} on, the calls that take an address answer the same
- * whether or not an account has it, so a caller cannot learn who has an account.
+ * <p>With {@code enumerationProtection} on, the calls that take an address answer the same, in the
+ * same time, whether or not an account has it, so a caller cannot learn who has an account: what
+ * depends on the account happens after the answer.
  * Every blocking call has an {@code ...Async} twin. Thread-safe.
  */
 public interface EmailPasswordAuth {

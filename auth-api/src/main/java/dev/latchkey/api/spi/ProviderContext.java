@@ -51,8 +51,10 @@ public interface ProviderContext {
 
     /**
      * Ends every session opened with one of this provider's identities, at once: its refresh
-     * tokens are refused from now on and so are its access tokens. For a provider whose
-     * credentials changed (a password reset) so that every device must log in again.
+     * tokens are refused from now on, and so are its access tokens wherever they are checked with
+     * {@code AuthService.verify} (a service that checks them offline against the JWKS accepts them
+     * until they expire, at most the access-token lifetime). For a provider whose credentials
+     * changed (a password reset) so that every device must log in again.
      *
      * @param subject the identity's subject
      * @return how many sessions ended

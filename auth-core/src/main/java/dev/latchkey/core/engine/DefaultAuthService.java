@@ -89,8 +89,8 @@ public final class DefaultAuthService implements AuthService {
         this.clock = clock;
         this.tokenSettings = tokenSettings;
         this.services = services;
-        this.emailPassword = new EngineEmailPasswordAuth(providers, services.worker());
         this.throttle = throttle;
+        this.emailPassword = new EngineEmailPasswordAuth(providers, services.worker(), throttle);
         signingKeys.current();
         services.scheduler().scheduleWithFixedDelay(this::removeExpiredSessions, 1, 60, TimeUnit.MINUTES);
     }

@@ -1,14 +1,18 @@
 package dev.latchkey.core.engine;
 
 import dev.latchkey.api.AuthException;
+import dev.latchkey.api.Credentials;
 import dev.latchkey.api.EmailPasswordAuth;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.ProviderTypes;
+import dev.latchkey.api.spi.AccountNaming;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.EmailPasswordManager;
 import dev.latchkey.core.json.JsonTrees;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -17,21 +21,33 @@ import java.util.function.Consumer;
  * {@link EmailPasswordAuth} over the enabled {@code local-userpass} provider's
  * {@link EmailPasswordManager}. The provider is looked up at each call, so a missing or disabled
  * provider fails the call (PROVIDER_NOT_FOUND / PROVIDER_DISABLED), not the lookup of this object.
+ *
+ * <p>Calls that can send mail or run the application's function are limited per address with
+ * the log-in throttle's account limit: a caller cannot mail-bomb an address (nor keep replacing its
+ * live link), and {@code callResetPasswordFunction}, which tells the function whether a password is
+ * the current one, counts against the account's log-in budget like a failed log-in, so it is no
+ * unthrottled password oracle. The address is counted as the provider names it, existing or not.
  */
 final class EngineEmailPasswordAuth implements EmailPasswordAuth {
+    private static final System.Logger LOG = System.getLogger(EngineEmailPasswordAuth.class.getName());
+    /** The throttle's name for the mail budget, apart from the log-in failures of the same address. */
+    static final String MAIL_BUDGET = ProviderTypes.EMAIL_PASSWORD + "/mail";
+
     private final ProviderRegistry providers;
     private final Executor executor;
+    private final LogInThrottle throttle;
 
-    EngineEmailPasswordAuth(ProviderRegistry providers, Executor executor) {
+    EngineEmailPasswordAuth(ProviderRegistry providers, Executor executor, LogInThrottle throttle) {
         this.providers = providers;
         this.executor = executor;
+        this.throttle = throttle;
     }
 
     @Override
     public void registerUser(String email, String password) {
         required(email, "email");
         required(password, "password");
-        call(m -> m.registerUser(email, password));
+        call(email, MAIL_BUDGET, m -> m.registerUser(email, password));
     }
 
     @Override
@@ -43,7 +59,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
     public void confirmUser(String token, String tokenId) {
         required(token, "token");
         required(tokenId, "token id");
-        call(m -> m.confirmUser(token, tokenId));
+        call(null, null, m -> m.confirmUser(token, tokenId));
     }
 
     @Override
@@ -54,7 +70,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
     @Override
     public void resendConfirmationEmail(String email) {
         required(email, "email");
-        call(m -> m.resendConfirmationEmail(email));
+        call(email, MAIL_BUDGET, m -> m.resendConfirmationEmail(email));
     }
 
     @Override
@@ -65,7 +81,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
     @Override
     public void retryCustomConfirmation(String email) {
         required(email, "email");
-        call(m -> m.retryCustomConfirmation(email));
+        call(email, MAIL_BUDGET, m -> m.retryCustomConfirmation(email));
     }
 
     @Override
@@ -76,7 +92,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
     @Override
     public void sendResetPasswordEmail(String email) {
         required(email, "email");
-        call(m -> m.sendResetPasswordEmail(email));
+        call(email, MAIL_BUDGET, m -> m.sendResetPasswordEmail(email));
     }
 
     @Override
@@ -89,7 +105,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         required(token, "token");
         required(tokenId, "token id");
         required(newPassword, "new password");
-        call(m -> m.resetPassword(token, tokenId, newPassword));
+        call(null, null, m -> m.resetPassword(token, tokenId, newPassword));
     }
 
     @Override
@@ -102,7 +118,7 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         required(email, "email");
         required(newPassword, "new password");
         List<Object> checked = jsonArguments(args);
-        call(m -> m.callResetPasswordFunction(email, newPassword, checked));
+        call(email, ProviderTypes.EMAIL_PASSWORD, m -> m.callResetPasswordFunction(email, newPassword, checked));
     }
 
     @Override
@@ -112,13 +128,58 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         return Async.run(() -> callResetPasswordFunction(email, newPassword, copy), executor);
     }
 
-    private void call(Consumer<EmailPasswordManager> operation) {
+    /**
+     * Runs an operation on the provider, charged to a budget of the address when {@code budget} is
+     * not null (the charge stays: each such call costs one, whatever its outcome).
+     */
+    private void call(String email, String budget, Consumer<EmailPasswordManager> operation) {
         CredentialProvider provider = providers.enabled(ProviderTypes.EMAIL_PASSWORD);
         if (!(provider instanceof EmailPasswordManager manager)) {
             throw new AuthException(ErrorCode.CONFIGURATION, "the " + ProviderTypes.EMAIL_PASSWORD + " provider "
                     + provider.getClass().getName() + " does not implement EmailPasswordManager");
         }
-        operation.accept(manager);
+        if (budget != null) {
+            charge(budget, accountOf(provider, email));
+        }
+        try {
+            operation.accept(manager);
+        } catch (AuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A provider bug, or a damaged record it did not catch: never a library's message or stack trace to the caller.
+            StackTraceElement[] trace = e.getStackTrace();
+            LOG.log(System.Logger.Level.ERROR, "the {0} provider threw {1} at {2}; this is a bug", ProviderTypes.EMAIL_PASSWORD,
+                    e.getClass().getName(), trace.length > 0 ? trace[0] : "(no stack)");
+            throw new AuthException(ErrorCode.INTERNAL, "the " + ProviderTypes.EMAIL_PASSWORD + " provider failed unexpectedly ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private void charge(String budget, String account) {
+        if (account == null) {
+            return;   // not an address: the provider refuses it with INVALID_PARAMETER
+        }
+        try {
+            throttle.begin(budget, account, null);
+        } catch (AuthException e) {
+            if (e.code() != ErrorCode.RATE_LIMITED || budget.equals(ProviderTypes.EMAIL_PASSWORD)) {
+                throw e;
+            }
+            Duration wait = e.retryAfter().orElse(Duration.ofMinutes(1));
+            throw AuthException.retryLater(ErrorCode.RATE_LIMITED, "too many mails asked for this address: try again in "
+                    + LogInThrottle.shown(wait), wait);
+        }
+    }
+
+    private static String accountOf(CredentialProvider provider, String email) {
+        if (!(provider instanceof AccountNaming naming)) {
+            return email.strip();
+        }
+        try {
+            return naming.accountOf(Credentials.of(ProviderTypes.EMAIL_PASSWORD, Map.of("username", email))).orElse(null);
+        } catch (RuntimeException e) {
+            return email.strip();
+        }
     }
 
     /** The function's arguments as unmodifiable JSON values, so the provider never sees a live object of the caller's. */

@@ -71,6 +71,9 @@ class ProviderServicesTest {
 
         @Override
         public void resendConfirmationEmail(String email) {
+            if (email.equals("bug@example.com")) {
+                throw new NullPointerException("secret-ish internal detail");
+            }
             calls.add("resend " + email);
         }
 
@@ -195,6 +198,9 @@ class ProviderServicesTest {
             assertThat(provider.calls.get(7)).isEqualTo("call-reset f@example.com [before]");
 
             assertFails(() -> auth.registerUser(null, "pw"), ErrorCode.INVALID_PARAMETER, "email must not be null");
+            assertFails(() -> auth.resendConfirmationEmail("bug@example.com"), ErrorCode.INTERNAL, "failed unexpectedly (NullPointerException)");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> auth.resendConfirmationEmail("bug@example.com"))
+                    .hasMessageNotContaining("secret-ish").hasNoCause();
             assertFails(() -> auth.resetPassword("t", null, "pw"), ErrorCode.INVALID_PARAMETER, "token id must not be null");
             assertFails(() -> auth.callResetPasswordFunction("e@example.com", "pw", new Object()), ErrorCode.MALFORMED,
                     "arguments must be JSON values");

@@ -2,6 +2,7 @@ package dev.latchkey.provider.email;
 
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -49,10 +50,18 @@ record EmailAddresses(boolean caseInsensitive) {
         if (trimmed.length() > MAX_LENGTH) {
             throw invalid("an email address may have at most " + MAX_LENGTH + " characters");
         }
-        if (!ADDRESS.matcher(trimmed).matches()) {
+        if (!ADDRESS.matcher(trimmed).matches() || !Identity.isStorableText(trimmed)) {
             throw invalid("'" + shown(trimmed) + "' is not an email address");
         }
-        return caseInsensitive ? trimmed.toLowerCase(Locale.ROOT) : trimmed;
+        if (!caseInsensitive) {
+            return trimmed;
+        }
+        // Lower-casing can lengthen text (U+0130 becomes two chars): the rules hold for what is kept.
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (lower.length() > MAX_LENGTH || !ADDRESS.matcher(lower).matches()) {
+            throw invalid("'" + shown(trimmed) + "' is not an email address once lower-cased");
+        }
+        return lower;
     }
 
     private static AuthException invalid(String message) {

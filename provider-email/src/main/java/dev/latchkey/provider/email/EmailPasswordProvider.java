@@ -25,6 +25,9 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -55,7 +58,8 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
     private record Started(EmailPasswordSettings settings, ProviderContext context, ProviderStore store, Clock clock,
                            SecureRandom random, PasswordHasher hasher, PasswordPolicy policy, CommonPasswords common,
                            EmailAddresses addresses, PendingTokens tokens, AccountMail mail,
-                           Optional<ConfirmationFunction> confirmationFunction, Optional<ResetFunction> resetFunction) {
+                           Optional<ConfirmationFunction> confirmationFunction, Optional<ResetFunction> resetFunction,
+                           Executor background) {
     }
 
     /** Made by ServiceLoader. */
@@ -80,12 +84,16 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
             reset = Optional.of(requiredFunction(context, ResetFunction.class, "runResetFunction"));
         }
         AccountMail mail = settings.sendsMail() ? SmtpAccountMail.start(context, settings) : AccountMail.NONE;
-        this.started = new Started(settings, context, context.store(), context.clock(), random,
-                new PasswordHasher(settings.passwordHashing().parameters(), random),
+        PasswordHasher hasher = new PasswordHasher(settings.passwordHashing().parameters(), random);
+        if (hasher.belowOwasp()) {
+            LOG.log(System.Logger.Level.WARNING, "providers.{0}.passwordHashing is below OWASP''s Argon2id recommendation"
+                    + " (m=19456 KiB, t=2): fine for tests, too weak for real passwords", type());
+        }
+        this.started = new Started(settings, context, context.store(), context.clock(), random, hasher,
                 new PasswordPolicy(settings.minPasswordLength()),
                 settings.rejectCommonPasswords() ? CommonPasswords.bundled() : CommonPasswords.NONE,
                 new EmailAddresses(settings.caseInsensitiveEmails()), new PendingTokens(context.clock(), random), mail,
-                confirm, reset);
+                confirm, reset, context.service(ExecutorService.class));
     }
 
     private static <T> T requiredFunction(ProviderContext context, Class<T> type, String setting) {
@@ -130,6 +138,11 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
             case RIGHT_BUT_OUTDATED -> upgradeHash(s, stored.get(), password);
             case RIGHT -> {
             }
+        }
+        if (!account.confirmed() && s.settings().enumerationProtection()) {
+            // Anyone can register an address and log in with the password they chose: telling them
+            // "not confirmed" for a new address but "wrong password" for a taken one would undo the protection.
+            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, WRONG);
         }
         if (!account.confirmed()) {
             throw new AuthException(ErrorCode.USER_NOT_CONFIRMED, "confirm the email address before logging in:"
@@ -181,14 +194,18 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         checkPassword(s, password);
         // Hashed before looking the address up, so a taken address answers in the time of a new one.
         String hash = s.hasher().hash(password);
-        if (accounts.find(s.store(), address).isPresent()) {
-            addressTaken(s, address);
+        if (s.settings().enumerationProtection()) {
+            // What depends on the address having an account happens after the answer.
+            afterAnswer(s, "registration", () -> registerProtected(s, address, hash));
             return;
+        }
+        if (accounts.find(s.store(), address).isPresent()) {
+            throw addressTaken();
         }
         switch (s.settings().confirmation()) {
             case AUTOMATIC -> {
                 if (!create(s, newAccount(s, address, hash, true))) {
-                    addressTaken(s, address);
+                    throw addressTaken();
                 }
             }
             case EMAIL -> {
@@ -200,13 +217,33 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
                     accounts.put(tx, account);
                     return Optional.of(s.tokens().issue(tx, Purpose.CONFIRM, address));
                 });
-                if (issued.isEmpty()) {
-                    addressTaken(s, address);
-                    return;
-                }
-                s.mail().confirmation(address, link(s.settings().emailConfirmationUrl(), issued.get()));
+                s.mail().confirmation(address, link(s.settings().emailConfirmationUrl(),
+                        issued.orElseThrow(EmailPasswordProvider::addressTaken)));
             }
             case FUNCTION -> registerThroughFunction(s, address, hash);
+        }
+    }
+
+    /**
+     * Registration under enumeration protection (confirmation is by mail then): a new address gets
+     * an account and a link; an unconfirmed account gets the new password and a new link, so whoever
+     * reads the mailbox confirms the password they chose last (an early registration by someone
+     * else cannot hold the address); a confirmed one gets a notice and keeps its password.
+     */
+    private void registerProtected(Started s, String address, String hash) {
+        Account fresh = newAccount(s, address, hash, false);
+        Optional<Issued> issued = s.store().transaction(tx -> {
+            Optional<Account> existing = accounts.find(tx, address);
+            if (existing.isPresent() && existing.get().confirmed()) {
+                return Optional.<Issued>empty();
+            }
+            accounts.put(tx, existing.map(a -> a.withHash(hash)).orElse(fresh));
+            return Optional.of(s.tokens().issue(tx, Purpose.CONFIRM, address));
+        });
+        if (issued.isPresent()) {
+            s.mail().confirmation(address, link(s.settings().emailConfirmationUrl(), issued.get()));
+        } else {
+            s.mail().accountExists(address);
         }
     }
 
@@ -231,7 +268,7 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         });
         if (!created) {
             revoke(s, issued);
-            addressTaken(s, address);
+            throw addressTaken();
         }
     }
 
@@ -272,8 +309,13 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         requireMode(s.settings().confirmation() == Confirmation.EMAIL, "confirmation is not by email here: resendConfirmationEmail"
                 + " needs an \"emailConfirmationUrl\" in the provider's settings");
         String address = s.addresses().normalize(email);
-        Optional<Issued> issued = issueForUnconfirmed(s, address);
-        issued.ifPresent(i -> s.mail().confirmation(address, link(s.settings().emailConfirmationUrl(), i)));
+        Runnable resend = () -> issueForUnconfirmed(s, address)
+                .ifPresent(i -> s.mail().confirmation(address, link(s.settings().emailConfirmationUrl(), i)));
+        if (s.settings().enumerationProtection()) {
+            afterAnswer(s, "confirmation mail", resend);
+        } else {
+            resend.run();
+        }
     }
 
     @Override
@@ -289,8 +331,11 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         FunctionResult result = runConfirmation(s, address, issued.get());
         switch (result.status()) {
             case SUCCESS -> s.store().transaction(tx -> {
-                accounts.find(tx, address).ifPresent(a -> accounts.put(tx, a.confirmedNow()));
-                s.tokens().revoke(tx, issued.get().tokenId());
+                // Only with the token this run issued: a newer run may have replaced it.
+                s.tokens().redeem(tx, Purpose.CONFIRM, issued.get().token(), issued.get().tokenId())
+                        .filter(Redeemed::firstUse)
+                        .flatMap(r -> accounts.find(tx, r.email()))
+                        .ifPresent(a -> accounts.put(tx, a.confirmedNow()));
                 return null;
             });
             case PENDING -> {
@@ -338,15 +383,18 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         requireMode(s.settings().reset() == Reset.EMAIL, "password reset is not by email here: sendResetPasswordEmail needs a"
                 + " \"resetPasswordUrl\" in the provider's settings");
         String address = s.addresses().normalize(email);
-        Optional<Issued> issued = s.store().transaction(tx -> accounts.find(tx, address).isEmpty() ? Optional.<Issued>empty()
-                : Optional.of(s.tokens().issue(tx, Purpose.RESET, address)));
-        if (issued.isEmpty()) {
-            if (s.settings().enumerationProtection()) {
-                return;
-            }
-            throw noSuchAccount();
+        if (s.settings().enumerationProtection()) {
+            afterAnswer(s, "reset mail", () -> issueReset(s, address)
+                    .ifPresent(i -> s.mail().reset(address, link(s.settings().resetPasswordUrl(), i))));
+            return;
         }
-        s.mail().reset(address, link(s.settings().resetPasswordUrl(), issued.get()));
+        Issued issued = issueReset(s, address).orElseThrow(EmailPasswordProvider::noSuchAccount);
+        s.mail().reset(address, link(s.settings().resetPasswordUrl(), issued));
+    }
+
+    private Optional<Issued> issueReset(Started s, String address) {
+        return s.store().transaction(tx -> accounts.find(tx, address).isEmpty() ? Optional.<Issued>empty()
+                : Optional.of(s.tokens().issue(tx, Purpose.RESET, address)));
     }
 
     @Override
@@ -354,7 +402,15 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         Started s = started();
         // The password first: a refused password must leave the token usable for a better one.
         checkPassword(s, newPassword);
-        String hash = s.hasher().hash(newPassword);
+        // Then a cheap look at the token: a made-up one must not buy an Argon2id hash.
+        if (!s.tokens().isLive(s.store(), Purpose.RESET, token, tokenId)) {
+            throw PendingTokens.invalid();
+        }
+        applyReset(s, token, tokenId, s.hasher().hash(newPassword));
+    }
+
+    /** Spends the reset token and sets the hash in one transaction; then ends the account's sessions. */
+    private void applyReset(Started s, String token, String tokenId, String hash) {
         Optional<Account> changed = s.store().transaction(tx -> {
             Optional<Redeemed> redeemed = s.tokens().redeem(tx, Purpose.RESET, token, tokenId);
             if (redeemed.isEmpty()) {
@@ -379,10 +435,6 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         checkPassword(s, newPassword);
         Optional<Accounts.Stored> stored = accounts.find(s.store(), address);
         if (stored.isEmpty()) {
-            s.hasher().burn(newPassword);
-            if (s.settings().enumerationProtection()) {
-                return;
-            }
             throw noSuchAccount();
         }
         PasswordHasher.Verdict current = s.hasher().verify(newPassword, stored.get().account().hash());
@@ -391,7 +443,7 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         FunctionResult result = callFunction("reset", () -> s.resetFunction().orElseThrow()
                 .reset(new ResetRequest(address, issued.token(), issued.tokenId(), newPassword, currentPasswordValid, args)));
         switch (result.status()) {
-            case SUCCESS -> resetPassword(issued.token(), issued.tokenId(), newPassword);
+            case SUCCESS -> applyReset(s, issued.token(), issued.tokenId(), s.hasher().hash(newPassword));
             case PENDING -> {
             }
             case FAIL -> {
@@ -404,6 +456,15 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
     // ------------------------------------------------------------------------------------------
     // Helpers
     // ------------------------------------------------------------------------------------------
+
+    /**
+     * How many Argon2id computations this provider has run, for tests that prove the work done.
+     *
+     * @return the count
+     */
+    long hashComputations() {
+        return started().hasher().computations();
+    }
 
     private Started started() {
         Started s = started;
@@ -449,14 +510,29 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         });
     }
 
-    /** An address with an account: an error, or under enumeration protection the answer for a new one plus a notice to its owner. */
-    private static void addressTaken(Started s, String address) {
-        if (s.settings().enumerationProtection()) {
-            s.mail().accountExists(address);
-            return;
-        }
-        throw new AuthException(ErrorCode.ACCOUNT_NAME_IN_USE, "an account with this email address exists already:"
+    private static AuthException addressTaken() {
+        return new AuthException(ErrorCode.ACCOUNT_NAME_IN_USE, "an account with this email address exists already:"
                 + " log in, or reset the password");
+    }
+
+    /**
+     * Work whose effects would tell whether an address has an account: under enumeration protection
+     * it runs on the engine's threads after the caller has its answer, so neither the answer nor its
+     * time depends on it. Its failures are logged, without the address.
+     */
+    private static void afterAnswer(Started s, String what, Runnable work) {
+        try {
+            s.background().execute(() -> {
+                try {
+                    work.run();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "the {0} of an email/password account failed after the answer: {1}",
+                            what, e.getClass().getName());
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.log(System.Logger.Level.WARNING, "the {0} of an email/password account was dropped: the engine is closing", what);
+        }
     }
 
     private static FunctionResult runConfirmation(Started s, String address, Issued issued) {

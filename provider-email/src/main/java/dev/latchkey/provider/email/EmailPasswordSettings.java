@@ -19,8 +19,9 @@ import java.util.Map;
  * @param resetPasswordUrl reset by mail: the page the mailed link opens, with {@code token} and {@code tokenId}
  * @param caseInsensitiveEmails addresses are lower-cased, so {@code Bob@x.com} and {@code bob@x.com}
  *     are one account (default false: case-sensitive, as App Services)
- * @param enumerationProtection registering, confirming and resetting answer the same whether or not
- *     an account has the address; the owner of an existing address is mailed a notice instead (default false)
+ * @param enumerationProtection registering, resending and resetting answer the same, in the same
+ *     time, whether or not an account has the address; the owner of a confirmed address is mailed a
+ *     notice instead; needs confirmation by mail, and reset by mail or none (default false)
  * @param minPasswordLength the fewest characters in a password (default 6, as App Services; up to 128)
  * @param rejectCommonPasswords refuse passwords in the bundled list of common passwords (default false)
  * @param passwordHashing the Argon2id cost (default OWASP's m=19 MiB, t=2, p=1)
@@ -76,13 +77,18 @@ public record EmailPasswordSettings(Boolean autoConfirm, Boolean runConfirmation
         if (runResetFunction && resetPasswordUrl != null) {
             throw new IllegalArgumentException("choose one way to reset passwords: \"runResetFunction\": true or a \"resetPasswordUrl\"");
         }
+        if (enumerationProtection && (emailConfirmationUrl == null || runResetFunction)) {
+            // With automatic or function confirmation, registering an address and logging in tells a
+            // taken address from a new one; a reset function runs only for existing accounts.
+            throw new IllegalArgumentException("enumerationProtection needs confirmation by mail (\"emailConfirmationUrl\")"
+                    + " and reset by mail or not at all: automatic or function confirmation, and a reset function,"
+                    + " tell a taken address from a new one");
+        }
         checkLinkBase("emailConfirmationUrl", emailConfirmationUrl);
         checkLinkBase("resetPasswordUrl", resetPasswordUrl);
-        boolean mails = emailConfirmationUrl != null || resetPasswordUrl != null || enumerationProtection;
+        boolean mails = emailConfirmationUrl != null || resetPasswordUrl != null;
         if (mails && (smtp == null || smtp.host() == null)) {
-            throw new IllegalArgumentException("smtp.host is required: " + (enumerationProtection && emailConfirmationUrl == null
-                    && resetPasswordUrl == null ? "enumerationProtection mails notices to existing accounts' owners"
-                    : "links are sent by mail"));
+            throw new IllegalArgumentException("smtp.host is required: links are sent by mail");
         }
     }
 

@@ -6,6 +6,8 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -17,6 +19,12 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * the current ones is reported so the caller can re-hash after a successful log-in; and
  * {@link #burn} spends the same time on an unknown account as a real check would, so the answer's
  * timing does not tell whether an email is registered.
+ *
+ * <p>Two guards against denial of service: a stored hash whose cost is above a ceiling (the
+ * configured cost, or 64 MiB / 4 passes / 4 lanes when that is higher) is not computed at all but
+ * treated as unreadable, so a tampered record cannot make one log-in take a gigabyte and minutes;
+ * and at most {@link #CONCURRENT_HASHES} hashes run at once, the others wait, so a flood of
+ * requests queues instead of multiplying 19 MiB per request until memory runs out.
  */
 final class PasswordHasher {
     static final int SALT_BYTES = 16;
@@ -26,13 +34,22 @@ final class PasswordHasher {
     private static final Base64.Encoder ENCODER = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getDecoder();
 
+    /** Hashes computed at once: one per core keeps the cores busy; more would only add memory. */
+    static final int CONCURRENT_HASHES = Math.max(2, Runtime.getRuntime().availableProcessors());
+
     private final Argon2Parameters parameters;
+    /** The most a stored hash may cost before it is refused unread. */
+    private final Argon2Parameters ceiling;
+    private final Semaphore running = new Semaphore(CONCURRENT_HASHES, true);
+    private final AtomicLong computed = new AtomicLong();
     private final SecureRandom random;
     /** A hash of nothing anybody knows, made with the current parameters, for {@link #burn}. */
     private final String dummy;
 
     PasswordHasher(Argon2Parameters parameters, SecureRandom random) {
         this.parameters = parameters;
+        this.ceiling = new Argon2Parameters(Math.max(parameters.memoryKib(), 64 * 1024), Math.max(parameters.iterations(), 4),
+                Math.max(parameters.parallelism(), 4));
         this.random = random;
         byte[] unguessable = new byte[32];
         random.nextBytes(unguessable);
@@ -48,7 +65,7 @@ final class PasswordHasher {
     String hash(String password) {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
-        byte[] hash = argon2(password, salt, parameters, HASH_BYTES);
+        byte[] hash = compute(password, salt, parameters, HASH_BYTES);
         return "$argon2id$v=19$m=" + parameters.memoryKib() + ",t=" + parameters.iterations() + ",p=" + parameters.parallelism()
                 + "$" + ENCODER.encodeToString(salt) + "$" + ENCODER.encodeToString(hash);
     }
@@ -61,13 +78,13 @@ final class PasswordHasher {
      * @return what the check found
      */
     Verdict verify(String password, String stored) {
-        Optional<Parsed> parsed = parse(stored);
+        Optional<Parsed> parsed = parse(stored).filter(p -> withinCeiling(p.parameters()));
         if (parsed.isEmpty()) {
             burn(password);
             return Verdict.UNREADABLE_HASH;
         }
         Parsed p = parsed.get();
-        byte[] actual = argon2(password, p.salt(), p.parameters(), p.hash().length);
+        byte[] actual = compute(password, p.salt(), p.parameters(), p.hash().length);
         if (!MessageDigest.isEqual(actual, p.hash())) {
             return Verdict.WRONG;
         }
@@ -81,6 +98,39 @@ final class PasswordHasher {
      */
     void burn(String password) {
         verify(password, dummy);
+    }
+
+    /**
+     * How many Argon2id computations this hasher has run, for tests that prove the dummy check happens.
+     *
+     * @return the count
+     */
+    long computations() {
+        return computed.get();
+    }
+
+    /**
+     * Whether the configured cost is below OWASP's recommendations (m=19 MiB with t=2, or an
+     * equivalent trade of memory for passes, down to m=7 MiB with t=5).
+     *
+     * @return true when weaker
+     */
+    boolean belowOwasp() {
+        return (long) parameters.memoryKib() * parameters.iterations() < 7_168L * 5 || parameters.memoryKib() < 7_168;
+    }
+
+    private boolean withinCeiling(Argon2Parameters p) {
+        return p.memoryKib() <= ceiling.memoryKib() && p.iterations() <= ceiling.iterations() && p.parallelism() <= ceiling.parallelism();
+    }
+
+    private byte[] compute(String password, byte[] salt, Argon2Parameters p, int length) {
+        running.acquireUninterruptibly();
+        try {
+            computed.incrementAndGet();
+            return argon2(password, salt, p, length);
+        } finally {
+            running.release();
+        }
     }
 
     /** What a check found. */

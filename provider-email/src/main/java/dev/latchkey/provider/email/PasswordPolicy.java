@@ -2,6 +2,7 @@ package dev.latchkey.provider.email;
 
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
 
 /**
  * What a password must be before it is hashed: {@code min}–128 characters (Unicode code points,
@@ -44,18 +45,23 @@ record PasswordPolicy(int minLength) {
         if (length < minLength) {
             throw new AuthException(ErrorCode.BAD_PASSWORD, "a password needs at least " + minLength + " characters");
         }
+        if (!Identity.isStorableText(password)) {
+            // Half a surrogate pair has no UTF-8 form: hashing would turn it into '?' and accept "?" for it.
+            throw new AuthException(ErrorCode.BAD_PASSWORD, "a password must not contain NUL or half of a surrogate pair");
+        }
         return password;
     }
 
     /**
      * Whether a password given at log-in could be a stored one at all: not longer than any
-     * policy allows. Checked before hashing, so an oversized password costs nothing.
+     * policy allows, and text that UTF-8 can carry exactly. Checked before hashing, so an oversized password costs nothing.
      *
      * @param password the password
      * @return false when it is over {@value #MAX_LENGTH} characters
      */
     static boolean fitsMaximum(String password) {
-        return password.length() <= 2 * MAX_LENGTH && password.codePointCount(0, password.length()) <= MAX_LENGTH;
+        return password.length() <= 2 * MAX_LENGTH && password.codePointCount(0, password.length()) <= MAX_LENGTH
+                && Identity.isStorableText(password);
     }
 
     private static AuthException tooLong() {

@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * instead of "invalid token"; a used reset token is deleted at once.
  */
 final class PendingTokens {
+    private static final System.Logger LOG = System.getLogger(PendingTokens.class.getName());
     /** How long a token is valid, as App Services. */
     static final Duration LIFETIME = Duration.ofMinutes(30);
     private static final String KEY_PREFIX = "token:";
@@ -97,13 +98,8 @@ final class PendingTokens {
             // 128 random bits collided: not going to happen, but never overwrite another's token.
             throw new AuthException(ErrorCode.INTERNAL, "a token id was issued twice");
         }
-        JsonObject record = new JsonObject();
-        record.addProperty("purpose", purpose.name());
-        record.addProperty("email", email);
-        record.addProperty("hash", sha256(issued.token()));
-        record.addProperty("expiresAt", clock.instant().plus(LIFETIME).toString());
-        record.addProperty("used", false);
-        tx.put(KEY_PREFIX + issued.tokenId(), record.toString(), index);
+        Record record = new Record(purpose.name(), email, sha256(issued.token()), clock.instant().plus(LIFETIME), false);
+        tx.put(KEY_PREFIX + issued.tokenId(), record.toJson(), index);
         return issued;
     }
 
@@ -118,35 +114,95 @@ final class PendingTokens {
      *     does not match (the caller says {@link #invalid()} for all of them alike)
      */
     Optional<Redeemed> redeem(ProviderStore.Transaction tx, Purpose purpose, String token, String tokenId) {
-        if (token == null || tokenId == null || !TOKEN_ID.matcher(tokenId).matches() || token.length() > MAX_TOKEN_LENGTH) {
+        if (!wellFormed(token, tokenId)) {
             return Optional.empty();
         }
         Optional<ProviderStore.Document> found = tx.get(KEY_PREFIX + tokenId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
-        JsonObject record = JsonParser.parseString(found.get().json()).getAsJsonObject();
-        boolean expired = !clock.instant().isBefore(Instant.parse(record.get("expiresAt").getAsString()));
-        if (expired) {
+        Optional<Record> record = Record.parse(found.get().json());
+        if (record.isEmpty() || record.get().expired(clock.instant())) {
+            // Expired, or damaged (which only a broken or tampered store makes): either way it is spent.
             tx.delete(found.get().key());
             return Optional.empty();
         }
-        boolean matches = MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
-                record.get("hash").getAsString().getBytes(StandardCharsets.US_ASCII));
-        if (!matches || !purpose.name().equals(record.get("purpose").getAsString())) {
+        Record r = record.get();
+        if (!r.matches(purpose, token)) {
             return Optional.empty();
         }
-        String email = record.get("email").getAsString();
-        if (record.get("used").getAsBoolean()) {
-            return Optional.of(new Redeemed(email, false));
+        if (r.used()) {
+            return Optional.of(new Redeemed(r.email(), false));
         }
         if (purpose == Purpose.CONFIRM) {
-            record.addProperty("used", true);
-            tx.put(found.get().key(), record.toString(), found.get().index());
+            tx.put(found.get().key(), r.usedNow().toJson(), found.get().index());
         } else {
             tx.delete(found.get().key());
         }
-        return Optional.of(new Redeemed(email, true));
+        return Optional.of(new Redeemed(r.email(), true));
+    }
+
+    /**
+     * Whether a token would redeem now, without spending it: a cheap check before expensive work
+     * (hashing a new password) that a made-up token must not get for free.
+     *
+     * @param store the provider's store
+     * @param purpose what it must be for
+     * @param token the secret part
+     * @param tokenId the id
+     * @return true when it exists, is unused, unexpired, for this purpose and matches
+     */
+    boolean isLive(ProviderStore store, Purpose purpose, String token, String tokenId) {
+        if (!wellFormed(token, tokenId)) {
+            return false;
+        }
+        return store.get(KEY_PREFIX + tokenId).flatMap(d -> Record.parse(d.json()))
+                .filter(r -> !r.expired(clock.instant()) && !r.used() && r.matches(purpose, token))
+                .isPresent();
+    }
+
+    private static boolean wellFormed(String token, String tokenId) {
+        return token != null && tokenId != null && TOKEN_ID.matcher(tokenId).matches() && token.length() <= MAX_TOKEN_LENGTH;
+    }
+
+    /** A token's record as stored; parsed strictly, since a store can be damaged or tampered with. */
+    private record Record(String purpose, String email, String hash, Instant expiresAt, boolean used) {
+        static Optional<Record> parse(String json) {
+            try {
+                JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+                Record r = new Record(o.get("purpose").getAsString(), o.get("email").getAsString(), o.get("hash").getAsString(),
+                        Instant.parse(o.get("expiresAt").getAsString()), o.get("used").getAsBoolean());
+                return Optional.of(r);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "a damaged confirmation or reset token record was found and dropped ({0})",
+                        e.getClass().getSimpleName());
+                return Optional.empty();
+            }
+        }
+
+        boolean expired(Instant now) {
+            return !now.isBefore(expiresAt);
+        }
+
+        boolean matches(Purpose wanted, String token) {
+            boolean sameHash = MessageDigest.isEqual(sha256(token).getBytes(StandardCharsets.US_ASCII),
+                    hash.getBytes(StandardCharsets.US_ASCII));
+            return sameHash && wanted.name().equals(purpose);
+        }
+
+        Record usedNow() {
+            return new Record(purpose, email, hash, expiresAt, true);
+        }
+
+        String toJson() {
+            JsonObject o = new JsonObject();
+            o.addProperty("purpose", purpose);
+            o.addProperty("email", email);
+            o.addProperty("hash", hash);
+            o.addProperty("expiresAt", expiresAt.toString());
+            o.addProperty("used", used);
+            return o.toString();
+        }
     }
 
     /**

@@ -11,8 +11,10 @@ import java.util.List;
  * @param token the secret that completes the reset, single use, valid 30 minutes
  * @param tokenId the token's public id
  * @param newPassword the password asked for; already checked against the password policy
- * @param currentPasswordValid whether the password asked for is the account's current password
- *     (a function may refuse a "reset" to the same password, or treat it as proof of knowledge)
+ * @param currentPasswordValid whether the password asked for is the account's current password, as
+ *     App Services tells its functions (a function may refuse a "reset" to the same password). What
+ *     the function answers can tell the caller whether a guess was right, so every call counts
+ *     against the account's log-in budget like a failed log-in.
  * @param args the further arguments the caller gave: JSON values, unmodifiable
  */
 public record ResetRequest(String email, String token, String tokenId, String newPassword, boolean currentPasswordValid,

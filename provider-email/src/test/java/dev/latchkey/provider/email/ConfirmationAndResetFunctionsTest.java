@@ -181,4 +181,18 @@ class ConfirmationAndResetFunctionsTest {
             settings.put("runConfirmationFunction", true);
         }), ErrorCode.CONFIGURATION, "registered no ConfirmationFunction", ".service(ConfirmationFunction.class, ...)");
     }
+
+    @Test
+    void theResetFunctionIsNoUnthrottledPasswordOracle() {
+        accounts.registerUser(ANN, PASSWORD);
+        resetDecision = r -> r.currentPasswordValid() ? FunctionResult.fail("choose a new password") : FunctionResult.pending();
+        for (int i = 0; i < 10; i++) {
+            accounts.callResetPasswordFunction(ANN, "guess number " + i);
+        }
+        AuthException limited = catchThrowableOfType(AuthException.class, () -> accounts.callResetPasswordFunction(ANN, PASSWORD));
+        assertThat(limited.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(resets).hasSize(10);
+        // The guesses count against the account's log-in budget too.
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword(ANN, PASSWORD)), ErrorCode.RATE_LIMITED);
+    }
 }

@@ -45,6 +45,18 @@ class EmailAddressesTest {
                 e -> assertThat(e.getMessage()).doesNotContain("\u001b").contains("?[31mred@x"));
     }
 
+    @Test
+    void halfASurrogatePairAndAnAddressThatLowerCasingBreaksAreRefused() {
+        assertInvalid("ann\uD800@example.com", "is not an email address");
+        assertInvalid("ann@exam\uDC00ple.com", "is not an email address");
+        // U+0130 lower-cases to two characters: 200 of them make an address too long to keep.
+        String label = "\u0130".repeat(50);
+        String longOnceLowered = "a@" + String.join(".", label, label, label, label) + ".com";
+        assertThat(caseSensitive.normalize(longOnceLowered)).isEqualTo(longOnceLowered);
+        assertThatThrownBy(() -> caseInsensitive.normalize(longOnceLowered)).isInstanceOfSatisfying(AuthException.class,
+                e -> assertThat(e.getMessage()).contains("once lower-cased"));
+    }
+
     private void assertInvalid(String email, String messagePart) {
         assertThatThrownBy(() -> caseSensitive.normalize(email)).as(String.valueOf(email))
                 .isInstanceOfSatisfying(AuthException.class, e -> {

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * {@code local-userpass} keeps the provider contract. Accounts are registered through the
  * engine's {@code emailPassword()} with automatic confirmation, as an application in development
- * would; the flows that need mail are tested end to end in {@link EmailPasswordFlowsTest}.
+ * would; the flows that need mail are tested end to end in {@link RegistrationAndConfirmationTest}, {@link PasswordResetTest} and the other end-to-end tests.
  * Hashing is made cheap here (the contract logs in hundreds of times); the default cost has its
  * own test. The engine's log-in throttle is off: the contract's hostile payloads against one
  * account would otherwise, rightly, be throttled before they are all tried.

@@ -49,14 +49,22 @@ class EmailPasswordSettingsTest {
     @Test
     void mailNeedsAServerAndASender() {
         assertRefused(s -> s.remove("smtp"), "smtp.host is required");
+        assertRefused(s -> s.put("smtp", Map.of("host", "localhost")), "SMTP setting 'from' is required");
+    }
+
+    @Test
+    void enumerationProtectionNeedsMailConfirmationAndNoResetFunction() {
         assertRefused(s -> {
             s.remove("emailConfirmationUrl");
-            s.remove("resetPasswordUrl");
-            s.remove("smtp");
             s.put("autoConfirm", true);
             s.put("enumerationProtection", true);
-        }, "smtp.host is required", "enumerationProtection");
-        assertRefused(s -> s.put("smtp", Map.of("host", "localhost")), "SMTP setting 'from' is required");
+        }, "enumerationProtection needs confirmation by mail");
+        assertRefused(s -> {
+            s.remove("resetPasswordUrl");
+            s.put("runResetFunction", true);
+            s.put("enumerationProtection", true);
+        }, "enumerationProtection needs confirmation by mail", "reset function");
+        fixture.engine(s -> s.put("enumerationProtection", true));
     }
 
     @Test

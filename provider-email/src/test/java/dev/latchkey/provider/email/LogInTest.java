@@ -172,4 +172,43 @@ class LogInTest {
         engine.clock().advance(limited.retryAfter().orElseThrow());
         engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD), null, "10.0.0.66");
     }
+
+    @Test
+    void anUnknownAddressCostsOneHashLikeAWrongPasswordAndAMadeUpResetTokenNone() {
+        EmailPasswordProvider provider = new EmailPasswordProvider();
+        EngineHarness engine = fixture.engine(settings -> { }, builder -> builder.provider(provider));
+        engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+
+        long before = provider.hashComputations();
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("nobody@example.com", PASSWORD)), ErrorCode.INVALID_CREDENTIALS);
+        long unknown = provider.hashComputations() - before;
+        before = provider.hashComputations();
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword("ann@example.com", "wrong password")), ErrorCode.INVALID_CREDENTIALS);
+        long wrong = provider.hashComputations() - before;
+        assertThat(unknown).isEqualTo(1).isEqualTo(wrong);
+
+        before = provider.hashComputations();
+        assertCode(() -> engine.service().emailPassword().resetPassword("made-up", "0".repeat(32), "a new password"),
+                ErrorCode.USERPASS_TOKEN_INVALID);
+        assertThat(provider.hashComputations()).isEqualTo(before);
+    }
+
+    @Test
+    void aTamperedHashAskingForAGigabyteIsNotComputed(@TempDir Path data) {
+        try (EngineHarness engine = onDisk(data, null)) {
+            engine.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+        }
+        try (Store store = JdbcStores.open(StoreSettings.DEFAULT, data, "test-app")) {
+            ProviderStore documents = store.documents(ProviderTypes.EMAIL_PASSWORD);
+            ProviderStore.Document account = documents.get("account:ann@example.com").orElseThrow();
+            com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(account.json()).getAsJsonObject();
+            json.addProperty("hash", json.get("hash").getAsString().replace("m=19456,t=2", "m=1048576,t=64"));
+            String tampered = json.toString();
+            assertThat(json.get("hash").getAsString()).startsWith("$argon2id$v=19$m=1048576,t=64,p=1$");
+            assertThat(documents.compareAndSet(account.key(), account.version(), tampered, account.index())).isTrue();
+        }
+        try (EngineHarness engine = onDisk(data, null)) {
+            assertCode(() -> engine.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD)), ErrorCode.INVALID_CREDENTIALS);
+        }
+    }
 }

@@ -67,11 +67,36 @@ class PasswordHasherTest {
     }
 
     @Test
-    void burningForAnUnknownAccountRunsARealCheck() {
-        // The dummy hash has the current parameters, so burn costs what a real check costs; the
-        // timing itself is measured by a benchmark, never asserted here.
+    void burningForAnUnknownAccountRunsOneRealCheckAtTheCurrentCost() {
+        // The time itself is measured by benchmarks/run-email-timing.sh, never asserted here: what a
+        // test can prove is that the work is done, once, at the current cost.
+        long before = hasher.computations();
         hasher.burn("anything");
-        assertThat(PasswordHasher.parse(hasher.hash("x-password"))).isPresent();
+        assertThat(hasher.computations()).isEqualTo(before + 1);
+        assertThat(hasher.verify("anything", hasher.hash("something else"))).isEqualTo(PasswordHasher.Verdict.WRONG);
+        assertThat(hasher.computations()).isEqualTo(before + 3);
+    }
+
+    @Test
+    void aStoredHashCostingMoreThanTheCeilingIsNotComputedAtAll() {
+        String good = hasher.hash("s3cret-pass");
+        String gigabyte = good.replace("m=64,", "m=1048576,");
+        String manyPasses = good.replace("t=1,", "t=64,");
+        long before = hasher.computations();
+        assertThat(hasher.verify("s3cret-pass", gigabyte)).isEqualTo(PasswordHasher.Verdict.UNREADABLE_HASH);
+        assertThat(hasher.verify("s3cret-pass", manyPasses)).isEqualTo(PasswordHasher.Verdict.UNREADABLE_HASH);
+        // Only the two burns at the configured cost ran, not the gigabyte.
+        assertThat(hasher.computations()).isEqualTo(before + 2);
+        // Up to 64 MiB / 4 passes stays readable, so a cost can be lowered without locking accounts out.
+        PasswordHasher stronger = new PasswordHasher(new Argon2Parameters(1024, 3, 1), new SecureRandom());
+        assertThat(hasher.verify("s3cret-pass", stronger.hash("s3cret-pass"))).isEqualTo(PasswordHasher.Verdict.RIGHT_BUT_OUTDATED);
+    }
+
+    @Test
+    void aCostBelowOwaspIsRecognised() {
+        assertThat(new PasswordHasher(Argon2Parameters.OWASP, new SecureRandom()).belowOwasp()).isFalse();
+        assertThat(new PasswordHasher(new Argon2Parameters(7_168, 5, 1), new SecureRandom()).belowOwasp()).isFalse();
+        assertThat(hasher.belowOwasp()).isTrue();
     }
 
     @Test

@@ -41,6 +41,14 @@ class PasswordPolicyTest {
         assertThatThrownBy(() -> new PasswordPolicy(129)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void halfASurrogatePairIsRefusedAtRegistrationAndMatchesNothingAtLogIn() {
+        assertBad("\uD800abcdef", "half of a surrogate pair");
+        assertBad("abcdef\uDC00", "half of a surrogate pair");
+        assertThat(PasswordPolicy.fitsMaximum("\uD800abcdef")).isFalse();
+        assertThat(PasswordPolicy.fitsMaximum("\uD83D\uDD11abcdef")).isTrue();
+    }
+
     private void assertBad(String password, String messagePart) {
         assertThatThrownBy(() -> policy.check(password)).isInstanceOfSatisfying(AuthException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.BAD_PASSWORD);

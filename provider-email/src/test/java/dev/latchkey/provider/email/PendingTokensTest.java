@@ -172,4 +172,32 @@ class PendingTokensTest {
         List<Boolean> won = Race.run(16, i -> redeem(Purpose.RESET, reset.token(), reset.tokenId()).isPresent());
         assertThat(won).filteredOn(w -> w).hasSize(1);
     }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aDamagedRecordRedeemsNothingAndIsDropped(String kind) {
+        open(kind);
+        Issued issued = issue(Purpose.CONFIRM, "ann@example.com");
+        for (String damaged : List.of("{\"purpose\":\"CONFIRM\",\"email\":\"ann@example.com\"}",
+                "{\"purpose\":\"CONFIRM\",\"email\":\"a\",\"hash\":\"x\",\"expiresAt\":\"soon\",\"used\":false}", "{}")) {
+            ProviderStore.Document current = documents.get("token:" + issued.tokenId()).orElseGet(() -> null);
+            documents.compareAndSet("token:" + issued.tokenId(), current == null ? 0 : current.version(), damaged, null);
+            assertThat(tokens.isLive(documents, Purpose.CONFIRM, issued.token(), issued.tokenId())).isFalse();
+            assertThat(redeem(Purpose.CONFIRM, issued.token(), issued.tokenId())).isEmpty();
+            assertThat(documents.get("token:" + issued.tokenId())).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("stores")
+    void aLiveTokenIsSeenWithoutBeingSpent(String kind) {
+        open(kind);
+        Issued issued = issue(Purpose.RESET, "ann@example.com");
+        assertThat(tokens.isLive(documents, Purpose.RESET, issued.token(), issued.tokenId())).isTrue();
+        assertThat(tokens.isLive(documents, Purpose.CONFIRM, issued.token(), issued.tokenId())).isFalse();
+        assertThat(tokens.isLive(documents, Purpose.RESET, "wrong", issued.tokenId())).isFalse();
+        assertThat(tokens.isLive(documents, Purpose.RESET, issued.token(), "not-an-id")).isFalse();
+        assertThat(redeem(Purpose.RESET, issued.token(), issued.tokenId())).isPresent();
+        assertThat(tokens.isLive(documents, Purpose.RESET, issued.token(), issued.tokenId())).isFalse();
+    }
 }

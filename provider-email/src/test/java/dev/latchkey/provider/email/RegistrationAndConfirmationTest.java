@@ -143,4 +143,21 @@ class RegistrationAndConfirmationTest {
         assertCode(() -> accounts.retryCustomConfirmation(ANN), ErrorCode.OPERATION_NOT_ALLOWED, "runConfirmationFunction");
         assertCode(() -> accounts.callResetPasswordFunction(ANN, PASSWORD), ErrorCode.OPERATION_NOT_ALLOWED, "runResetFunction");
     }
+
+    @Test
+    void anAddressCannotBeMailBombed() {
+        accounts.registerUser(ANN, PASSWORD);
+        for (int i = 1; i < 10; i++) {
+            accounts.resendConfirmationEmail(ANN);
+        }
+        dev.latchkey.api.AuthException limited = org.assertj.core.api.Assertions.catchThrowableOfType(
+                dev.latchkey.api.AuthException.class, () -> accounts.sendResetPasswordEmail(" " + ANN));
+        assertThat(limited.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        assertThat(limited.getMessage()).contains("too many mails asked for this address").doesNotContain(ANN);
+        assertThat(limited.retryAfter()).isPresent();
+        // Another address is not affected; the budget refills with time.
+        accounts.registerUser("bob@example.com", PASSWORD);
+        engine.clock().advance(limited.retryAfter().orElseThrow());
+        accounts.resendConfirmationEmail(ANN);
+    }
 }
