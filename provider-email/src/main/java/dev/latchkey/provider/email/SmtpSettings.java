@@ -20,8 +20,10 @@ import java.util.Locale;
  * STARTTLS before anything else is sent; a server that does not offer it fails the send instead of
  * getting the mail in the clear. {@code "tls"} is SMTPS: TLS from the first byte (usually port 465).
  * Both check the server's certificate and host name. {@code "none"} sends everything, including
- * the password and the confirmation and reset links, in the clear: it is for tests and for a relay on
- * the same host or a private network only.
+ * the confirmation and reset links, in the clear: it is for tests and for a relay on the same host or
+ * a private network only. With a {@code username} and {@code password} it is refused unless the
+ * host is this machine ({@code localhost}, {@code 127.x.y.z}, {@code ::1} or {@code [::1]}): the
+ * password would otherwise cross the network in clear text.
  *
  * @param host the SMTP server's host name or address; null when mail is not configured
  * @param port the server's port: 1 to 65535; by default 587 for starttls, 465 for tls, 25 for none
@@ -88,6 +90,10 @@ public record SmtpSettings(String host, Integer port, String security, String us
         }
         if (password != null && (password.isEmpty() || hasLineBreakOrNul(password))) {
             throw invalid("password", "must not be empty or contain CR, LF or NUL");
+        }
+        if (username != null && security.equals(NONE) && host != null && !loopback(host)) {
+            throw new IllegalArgumentException("SMTP settings 'username'/'password' need 'security' starttls or tls"
+                    + " unless 'host' is this machine: the password would travel in clear text");
         }
         if (from == null) {
             if (host != null) {
@@ -175,6 +181,28 @@ public record SmtpSettings(String host, Integer port, String security, String us
         // Letters, digits, '-' and '.' for names (IDNs in their ASCII form); ':' and brackets for IPv6 literals.
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
                 || c == '-' || c == '.' || c == ':' || c == '[' || c == ']';
+    }
+
+    /**
+     * Whether the host names this machine, decided from the text alone: no name is looked up, so a
+     * name that merely resolves to a loopback address does not count.
+     */
+    static boolean loopback(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.equals("localhost") || h.equals("::1") || h.equals("[::1]")) {
+            return true;
+        }
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+                    || Integer.parseInt(part) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean hasLineBreakOrNul(String s) {

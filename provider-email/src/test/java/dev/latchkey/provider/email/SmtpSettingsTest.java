@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** SMTP settings: defaults, bounds, and a password that never shows. */
 class SmtpSettingsTest {
@@ -102,6 +103,34 @@ class SmtpSettingsTest {
                 .hasMessageNotContaining(PASSWORD)
                 .hasMessageNotContaining("evil")
                 .hasMessageNotContaining("not an address");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"smtp.example.com", "10.0.0.25", "192.168.1.1", "[2001:db8::1]", "localhost.example.com", "127.0.0.1.example.com",
+            "128.0.0.1", "127.0.0.256", "127.1"})
+    void aPasswordInClearTextToAnotherMachineIsRefused(String host) {
+        assertThatThrownBy(() -> settings(host, null, "none", "mailer", PASSWORD, "a@b.example", null, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("SMTP settings 'username'/'password' need 'security' starttls or tls unless 'host' is this machine:"
+                        + " the password would travel in clear text")
+                .hasMessageNotContaining(PASSWORD)
+                .hasMessageNotContaining("mailer");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"localhost", "LocalHost", "127.0.0.1", "127.0.1.1", "127.255.255.255", "::1", "[::1]"})
+    void aPasswordInClearTextToThisMachineIsAllowed(String host) {
+        SmtpSettings s = settings(host, 2525, "none", "mailer", PASSWORD, "a@b.example", null, null, null);
+
+        assertThat(s.authenticates()).isTrue();
+        assertThat(s.security()).isEqualTo("none");
+    }
+
+    @Test
+    void withEncryptionOrWithoutAPasswordAnyHostIsAllowed() {
+        assertThat(settings("smtp.example.com", null, "starttls", "mailer", PASSWORD, "a@b.example", null, null, null).authenticates()).isTrue();
+        assertThat(settings("smtp.example.com", null, "tls", "mailer", PASSWORD, "a@b.example", null, null, null).authenticates()).isTrue();
+        assertThat(settings("smtp.example.com", null, "none", null, null, "a@b.example", null, null, null).authenticates()).isFalse();
     }
 
     @Test
