@@ -36,6 +36,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Pattern;
@@ -48,6 +49,9 @@ public final class DefaultAuthService implements AuthService {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,128}");
     /** Custom data rides in every access token, so it is kept small (AccessTokens sizes its limit from this). */
     public static final int MAX_CUSTOM_DATA_BYTES = 8_192;
+    /** Failures that say nothing about whether a guess was right: their throttle attempt is refunded. */
+    private static final Set<ErrorCode> NOT_A_GUESS = Set.of(ErrorCode.MALFORMED, ErrorCode.INVALID_PARAMETER,
+            ErrorCode.NETWORK, ErrorCode.PROVIDER_BACKEND);
 
     private final String appId;
     private final Store store;
@@ -115,7 +119,20 @@ public final class DefaultAuthService implements AuthService {
         requireParameter(credentials, "credentials");
         String device = deviceId == null ? secrets.newId(12) : checkedDeviceId(deviceId);
         CredentialProvider provider = providers.enabled(credentials.providerType());
-        Identity identity = throttledAuthenticate(provider, credentials, source);
+        LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), source);
+        Identity identity = authenticate(provider, credentials, attempt);
+        Session session;
+        try {
+            session = openSessionFor(provider, identity, device);
+        } catch (RuntimeException e) {
+            attempt.abandoned();   // the credentials were right: whatever failed after them was no guess
+            throw e;
+        }
+        attempt.succeeded();
+        return session;
+    }
+
+    private Session openSessionFor(CredentialProvider provider, Identity identity, String device) {
         Instant now = clock.instant();
         StoredUser user;
         if (provider instanceof ApiKeyManager) {
@@ -152,7 +169,9 @@ public final class DefaultAuthService implements AuthService {
         }
         CredentialProvider provider = providers.enabled(credentials.providerType());
         // The linking user is the source: a stolen session must not become a free password-guessing oracle.
-        Identity identity = throttledAuthenticate(provider, credentials, "user:" + token.userId());
+        LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), "user:" + token.userId());
+        Identity identity = authenticate(provider, credentials, attempt);
+        attempt.succeeded();
         LinkOutcome outcome = store.linkIdentity(token.userId(), identity, clock.instant());
         switch (outcome) {
             case IN_USE -> throw new AuthException(ErrorCode.IDENTITY_IN_USE,
@@ -382,24 +401,20 @@ public final class DefaultAuthService implements AuthService {
     }
 
     /**
-     * Calls the provider inside the log-in throttle: refused at once while the account (as the
-     * provider names it) or the source has failed too often. The attempt is counted before the
-     * provider is asked (so parallel guesses cannot all pass the limit) and refunded unless the
-     * credentials were wrong.
+     * Calls the provider inside a throttle attempt, counted before the provider is asked (so
+     * parallel guesses cannot all pass the limit). The attempt stays counted when the credentials
+     * were wrong, and also when the provider failed in a way that might hide a wrong guess (a bug,
+     * a function's refusal); it is refunded only for answers given before anything was checked.
      */
-    private Identity throttledAuthenticate(CredentialProvider provider, Credentials credentials, String source) {
-        LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), source);
-        Identity identity;
+    private static Identity authenticate(CredentialProvider provider, Credentials credentials, LogInThrottle.Attempt attempt) {
         try {
-            identity = authenticate(provider, credentials);
+            return authenticate(provider, credentials);
         } catch (AuthException e) {
-            if (e.code() != ErrorCode.INVALID_CREDENTIALS) {
+            if (NOT_A_GUESS.contains(e.code())) {
                 attempt.abandoned();
             }
             throw e;
         }
-        attempt.succeeded();
-        return identity;
     }
 
     private static String accountOf(CredentialProvider provider, Credentials credentials) {

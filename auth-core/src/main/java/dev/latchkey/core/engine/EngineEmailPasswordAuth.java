@@ -12,7 +12,9 @@ import dev.latchkey.core.json.JsonTrees;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -32,6 +34,9 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
     private static final System.Logger LOG = System.getLogger(EngineEmailPasswordAuth.class.getName());
     /** The throttle's name for the mail budget, apart from the log-in failures of the same address. */
     static final String MAIL_BUDGET = ProviderTypes.EMAIL_PASSWORD + "/mail";
+    /** Answers given before the provider did anything for the address: they do not spend its budget. */
+    private static final Set<ErrorCode> REFUSED_BEFORE_ANY_WORK = Set.of(ErrorCode.INVALID_PARAMETER, ErrorCode.BAD_PASSWORD,
+            ErrorCode.MALFORMED, ErrorCode.OPERATION_NOT_ALLOWED);
 
     private final ProviderRegistry providers;
     private final Executor executor;
@@ -138,14 +143,15 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
             throw new AuthException(ErrorCode.CONFIGURATION, "the " + ProviderTypes.EMAIL_PASSWORD + " provider "
                     + provider.getClass().getName() + " does not implement EmailPasswordManager");
         }
-        if (budget != null) {
-            charge(budget, accountOf(provider, email));
-        }
+        LogInThrottle.Attempt charged = budget == null ? null : charge(budget, budgetKey(provider, budget, email));
         try {
             operation.accept(manager);
         } catch (AuthException e) {
+            if (charged != null && REFUSED_BEFORE_ANY_WORK.contains(e.code())) {
+                charged.abandoned();   // bad input costs the address nothing: nobody can spend its budget with garbage
+            }
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | AssertionError e) {
             // A provider bug, or a damaged record it did not catch: never a library's message or stack trace to the caller.
             StackTraceElement[] trace = e.getStackTrace();
             LOG.log(System.Logger.Level.ERROR, "the {0} provider threw {1} at {2}; this is a bug", ProviderTypes.EMAIL_PASSWORD,
@@ -155,12 +161,13 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         }
     }
 
-    private void charge(String budget, String account) {
-        if (account == null) {
-            return;   // not an address: the provider refuses it with INVALID_PARAMETER
+    /** Counts a call against the budget, atomically, before it runs; refused when the budget is spent. */
+    private LogInThrottle.Attempt charge(String budget, String key) {
+        if (key == null) {
+            return null;   // not an address: the provider refuses it with INVALID_PARAMETER
         }
         try {
-            throttle.begin(budget, account, null);
+            return throttle.begin(budget, key, null);
         } catch (AuthException e) {
             if (e.code() != ErrorCode.RATE_LIMITED || budget.equals(ProviderTypes.EMAIL_PASSWORD)) {
                 throw e;
@@ -171,7 +178,16 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         }
     }
 
-    private static String accountOf(CredentialProvider provider, String email) {
+    /**
+     * The key a budget counts under. Mail goes to a mailbox, whatever the capitals: the mail budget
+     * is kept per lower-cased address. The reset function shares the log-in budget, so it counts under
+     * the account as the provider names it for log-ins.
+     */
+    private static String budgetKey(CredentialProvider provider, String budget, String email) {
+        if (budget.equals(MAIL_BUDGET)) {
+            String key = email.strip().toLowerCase(Locale.ROOT);
+            return key.isEmpty() ? null : key;
+        }
         if (!(provider instanceof AccountNaming naming)) {
             return email.strip();
         }

@@ -8,8 +8,18 @@ import dev.latchkey.api.Credentials;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Session;
 import dev.latchkey.testkit.EngineHarness;
+import dev.latchkey.api.Identity;
+import dev.latchkey.api.spi.AccountNaming;
+import dev.latchkey.api.spi.CredentialProvider;
+import dev.latchkey.api.spi.ProviderContext;
+import dev.latchkey.testkit.Race;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -105,10 +115,73 @@ class LogInThrottleEngineTest {
 
     @Test
     void parallelGuessesCannotAllSlipPastTheLimit() throws Exception {
-        java.util.List<ErrorCode> outcomes = dev.latchkey.testkit.Race.run(32,
-                i -> refusal(wrong("ann"), "10.0.0.66").code());
-        assertThat(outcomes).filteredOn(c -> c == ErrorCode.INVALID_CREDENTIALS).hasSize(3);
-        assertThat(outcomes).filteredOn(c -> c == ErrorCode.RATE_LIMITED).hasSize(29);
+        // Every guess that gets into the provider waits there until all 32 have been answered or let in:
+        // had the throttle counted failures only after the provider answered, all 32 would be inside.
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        CredentialProvider gated = new GatedIdp(() -> {
+            inside.incrementAndGet();
+            await(release);
+        });
+        try (EngineHarness gatedEngine = EngineHarness.builder().provider(gated).enable(GatedIdp.TYPE)
+                .throttle(Map.of("accountFailures", 3, "accountWindow", "PT3M")).build().start()) {
+            Credentials guess = Credentials.of(GatedIdp.TYPE, Map.of("user", "ann"));
+            Thread opener = new Thread(() -> {
+                while (inside.get() + refused.get() < 32) {
+                    Thread.onSpinWait();
+                }
+                release.countDown();
+            });
+            opener.start();
+            List<ErrorCode> outcomes = Race.run(32, i -> {
+                AuthException e = catchThrowableOfType(AuthException.class, () -> gatedEngine.service().logIn(guess, null, "10.0.0.66"));
+                if (e.code() == ErrorCode.RATE_LIMITED) {
+                    refused.incrementAndGet();
+                }
+                return e.code();
+            });
+            opener.join();
+            assertThat(inside.get()).isEqualTo(3);
+            assertThat(outcomes).filteredOn(c -> c == ErrorCode.INVALID_CREDENTIALS).hasSize(3);
+            assertThat(outcomes).filteredOn(c -> c == ErrorCode.RATE_LIMITED).hasSize(29);
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            if (!latch.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Refuses every credential, after running a hook inside authenticate; names the account like a password provider. */
+    private record GatedIdp(Runnable hook) implements CredentialProvider, AccountNaming {
+        static final String TYPE = "test-gated";
+
+        @Override
+        public String type() {
+            return TYPE;
+        }
+
+        @Override
+        public void start(ProviderContext context) {
+        }
+
+        @Override
+        public Identity authenticate(Credentials credentials) {
+            hook.run();
+            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "wrong");
+        }
+
+        @Override
+        public Optional<String> accountOf(Credentials credentials) {
+            return credentials.stringField("user");
+        }
     }
 
     @Test

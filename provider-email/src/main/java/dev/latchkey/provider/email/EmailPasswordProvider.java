@@ -25,9 +25,7 @@ import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -40,7 +38,8 @@ import java.util.regex.Pattern;
  *
  * <p>A log-in never tells an unknown address from a wrong password: both answer
  * INVALID_CREDENTIALS "invalid username/password" after the same Argon2id work. An account that
- * is not confirmed answers USER_NOT_CONFIRMED only to the right password.
+ * is not confirmed answers USER_NOT_CONFIRMED only to the right password, and not at all under
+ * enumeration protection.
  */
 @AutoService(CredentialProvider.class)
 public final class EmailPasswordProvider implements CredentialProvider, EmailPasswordManager, AccountNaming {
@@ -59,7 +58,7 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
                            SecureRandom random, PasswordHasher hasher, PasswordPolicy policy, CommonPasswords common,
                            EmailAddresses addresses, PendingTokens tokens, AccountMail mail,
                            Optional<ConfirmationFunction> confirmationFunction, Optional<ResetFunction> resetFunction,
-                           Executor background) {
+                           AfterAnswerWork background) {
     }
 
     /** Made by ServiceLoader. */
@@ -93,7 +92,8 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
                 new PasswordPolicy(settings.minPasswordLength()),
                 settings.rejectCommonPasswords() ? CommonPasswords.bundled() : CommonPasswords.NONE,
                 new EmailAddresses(settings.caseInsensitiveEmails()), new PendingTokens(context.clock(), random), mail,
-                confirm, reset, context.service(ExecutorService.class));
+                confirm, reset, new AfterAnswerWork(context.service(ExecutorService.class), AfterAnswerWork.MAX_RUNNING,
+                        AfterAnswerWork.MAX_PENDING));
     }
 
     private static <T> T requiredFunction(ProviderContext context, Class<T> type, String setting) {
@@ -226,18 +226,19 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
 
     /**
      * Registration under enumeration protection (confirmation is by mail then): a new address gets
-     * an account and a link; an unconfirmed account gets the new password and a new link, so whoever
-     * reads the mailbox confirms the password they chose last (an early registration by someone
-     * else cannot hold the address); a confirmed one gets a notice and keeps its password.
+     * an account and a link; an address that has an account, confirmed or not, keeps it untouched
+     * and its owner gets a notice. Replacing a pending account's password would let a stranger
+     * register over the owner's pending registration; leaving it alone lets the owner of an address
+     * someone else registered first take it back by resetting the password (a reset by mailed link
+     * also confirms the address).
      */
     private void registerProtected(Started s, String address, String hash) {
         Account fresh = newAccount(s, address, hash, false);
         Optional<Issued> issued = s.store().transaction(tx -> {
-            Optional<Account> existing = accounts.find(tx, address);
-            if (existing.isPresent() && existing.get().confirmed()) {
+            if (accounts.find(tx, address).isPresent()) {
                 return Optional.<Issued>empty();
             }
-            accounts.put(tx, existing.map(a -> a.withHash(hash)).orElse(fresh));
+            accounts.put(tx, fresh);
             return Optional.of(s.tokens().issue(tx, Purpose.CONFIRM, address));
         });
         if (issued.isPresent()) {
@@ -416,8 +417,16 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
             if (redeemed.isEmpty()) {
                 return Optional.<Account>empty();
             }
-            Optional<Account> account = accounts.find(tx, redeemed.get().email());
-            account.ifPresent(a -> accounts.put(tx, a.withHash(hash)));
+            // A mailed reset link proves the mailbox as well as a confirmation link does: where addresses
+            // are confirmed by mail, the account is confirmed too. (Not where a function confirms: it may
+            // stand for an approval that a mailbox proves nothing about.)
+            boolean provesMailbox = s.settings().reset() == Reset.EMAIL && s.settings().confirmation() == Confirmation.EMAIL;
+            Optional<Account> account = accounts.find(tx, redeemed.get().email())
+                    .map(a -> provesMailbox ? a.withHash(hash).confirmedNow() : a.withHash(hash));
+            account.ifPresent(a -> {
+                accounts.put(tx, a);
+                s.tokens().dropAll(tx, a.email());
+            });
             return account;
         });
         Account account = changed.orElseThrow(PendingTokens::invalid);
@@ -518,21 +527,10 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
     /**
      * Work whose effects would tell whether an address has an account: under enumeration protection
      * it runs on the engine's threads after the caller has its answer, so neither the answer nor its
-     * time depends on it. Its failures are logged, without the address.
+     * time depends on it. Bounded and logged by {@link AfterAnswerWork}.
      */
     private static void afterAnswer(Started s, String what, Runnable work) {
-        try {
-            s.background().execute(() -> {
-                try {
-                    work.run();
-                } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "the {0} of an email/password account failed after the answer: {1}",
-                            what, e.getClass().getName());
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            LOG.log(System.Logger.Level.WARNING, "the {0} of an email/password account was dropped: the engine is closing", what);
-        }
+        s.background().submit(what, work);
     }
 
     private static FunctionResult runConfirmation(Started s, String address, Issued issued) {

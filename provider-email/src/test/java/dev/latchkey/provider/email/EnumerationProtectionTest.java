@@ -8,10 +8,21 @@ import dev.latchkey.api.AuthException;
 import dev.latchkey.api.Credentials;
 import dev.latchkey.api.EmailPasswordAuth;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.ProviderTypes;
+import dev.latchkey.api.spi.ProviderStore;
+import dev.latchkey.core.store.InMemoryStore;
+import dev.latchkey.core.store.Store;
 import dev.latchkey.testkit.EngineHarness;
 import dev.latchkey.testkit.mail.ReceivedMail;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,14 +93,30 @@ class EnumerationProtectionTest {
     }
 
     @Test
-    void anEarlierRegistrationBySomeoneElseCannotHoldAnUnconfirmedAddress() {
+    void aLaterRegistrationBySomeoneElseNeitherReplacesThePasswordNorSpoilsTheLink() {
+        accounts.registerUser(ANN, PASSWORD);
+        EmailFixture.TokenPair owners = fixture.tokensIn(fixture.awaitMail(ANN), CONFIRM_URL);
+
+        accounts.registerUser(ANN, "the attacker's password");
+        assertThat(fixture.awaitMail(ANN).links()).noneMatch(link -> link.url().startsWith(CONFIRM_URL));
+
+        accounts.confirmUser(owners.token(), owners.tokenId());
+        engine.service().logIn(Credentials.emailPassword(ANN, PASSWORD));
+        assertCode(() -> engine.service().logIn(Credentials.emailPassword(ANN, "the attacker's password")), ErrorCode.INVALID_CREDENTIALS);
+    }
+
+    @Test
+    void anOwnerTakesBackAnAddressSomeoneElseRegisteredFirstByResettingThePassword() {
         accounts.registerUser(ANN, "the squatter's password");
         fixture.awaitMail(ANN);
-
         accounts.registerUser(ANN, PASSWORD);
-        EmailFixture.TokenPair latest = fixture.tokensIn(fixture.awaitMail(ANN), CONFIRM_URL);
-        accounts.confirmUser(latest.token(), latest.tokenId());
+        assertThat(fixture.awaitMail(ANN).links()).noneMatch(link -> link.url().startsWith(CONFIRM_URL));
 
+        accounts.sendResetPasswordEmail(ANN);
+        EmailFixture.TokenPair reset = fixture.tokensIn(fixture.awaitMail(ANN), EmailFixture.RESET_URL);
+        accounts.resetPassword(reset.token(), reset.tokenId(), PASSWORD);
+
+        // The reset link proved the mailbox: the account is the owner's, confirmed, with the owner's password.
         engine.service().logIn(Credentials.emailPassword(ANN, PASSWORD));
         assertCode(() -> engine.service().logIn(Credentials.emailPassword(ANN, "the squatter's password")), ErrorCode.INVALID_CREDENTIALS);
     }
@@ -117,12 +144,50 @@ class EnumerationProtectionTest {
     }
 
     @Test
-    void bothAnswersComeBeforeTheAccountIsLookedAt() {
-        // The store work happens after the answer, on the engine's threads: a registration is not
-        // visible the instant registerUser returns, but it is once its mail has gone out.
-        accounts.registerUser(ANN, PASSWORD);
-        EmailFixture.TokenPair pair = fixture.tokensIn(fixture.awaitMail(ANN), CONFIRM_URL);
-        accounts.confirmUser(pair.token(), pair.tokenId());
-        engine.service().logIn(Credentials.emailPassword(ANN, PASSWORD));
+    void theAnswersComeBeforeTheAccountIsLookedAt() throws Exception {
+        // The provider's records sit behind a gate: while it is shut, any call that looked at an
+        // account on the caller's thread would hang there.
+        CountDownLatch gate = new CountDownLatch(1);
+        EngineHarness gated = fixture.engine(settings -> settings.put("enumerationProtection", true),
+                builder -> builder.store(() -> gatedStore(new InMemoryStore(), gate)));
+        EmailPasswordAuth gatedAccounts = gated.service().emailPassword();
+
+        CompletableFuture<Void> answers = CompletableFuture.runAsync(() -> {
+            gatedAccounts.registerUser(ANN, PASSWORD);
+            gatedAccounts.resendConfirmationEmail(ANN);
+            gatedAccounts.sendResetPasswordEmail("nobody@example.com");
+        });
+        answers.get(30, TimeUnit.SECONDS);
+        assertThat(fixture.mailbox.messagesTo(ANN)).isEmpty();
+
+        gate.countDown();
+        assertThat(fixture.awaitMail(ANN).link(CONFIRM_URL)).isNotNull();
+    }
+
+    /**
+     * A store whose {@code local-userpass} records wait for a gate. A dynamic proxy, in this test
+     * only: the store SPI is wide, and only one method of one namespace needs to change.
+     */
+    private static Store gatedStore(Store real, CountDownLatch gate) {
+        InvocationHandler documents = (proxy, method, args) -> {
+            ProviderStore target = real.documents(ProviderTypes.EMAIL_PASSWORD);
+            if (!gate.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the gate stayed shut");
+            }
+            return invoke(method, target, args);
+        };
+        ProviderStore gatedDocuments = (ProviderStore) Proxy.newProxyInstance(ProviderStore.class.getClassLoader(),
+                new Class<?>[] {ProviderStore.class}, documents);
+        InvocationHandler store = (proxy, method, args) -> method.getName().equals("documents")
+                && ProviderTypes.EMAIL_PASSWORD.equals(args[0]) ? gatedDocuments : invoke(method, real, args);
+        return (Store) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Store.class}, store);
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
     }
 }
