@@ -5,7 +5,7 @@
 # target/email-timing-<UTC time>/report.md (beside JMH's JSON results and logs); progress goes to
 # standard error.
 #
-#   benchmarks/run-email-timing.sh                         # 3 rounds × 4 operations × 2 forks: about 6 minutes here
+#   benchmarks/run-email-timing.sh                         # 3 rounds × 5 operations × 2 forks: 7-10 minutes here
 #   benchmarks/run-email-timing.sh --rounds 1 --memory-kib 64   # the engine's overhead with a cheap hash
 #   benchmarks/run-email-timing.sh --report target/email-timing-<time>   # the report of an earlier run again
 #   benchmarks/run-email-timing.sh --help                  # every option

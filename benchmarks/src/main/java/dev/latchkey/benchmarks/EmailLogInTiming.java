@@ -10,14 +10,17 @@ import dev.latchkey.core.store.InMemoryStore;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -38,7 +41,13 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code argon2idHashAlone}: Bouncy Castle's Argon2id with the provider's parameters, the baseline;</li>
  *   <li>{@code logInRightPassword}: a successful log-in of an existing confirmed account;</li>
  *   <li>{@code logInWrongPassword}: an existing account, a wrong password;</li>
- *   <li>{@code logInUnknownAddress}: an address with no account.</li>
+ *   <li>{@code logInUnknownAddress}: an address with no account;</li>
+ *   <li>{@code allFourInterleaved}: the four above in one fork, one call at a time in a shuffled order
+ *   per cycle of four, each call timed with {@link System#nanoTime} (a call takes milliseconds) and
+ *   reported per operation as JMH secondary results ({@link CallTimes}). Separate forks of this
+ *   2-core VM differ by up to 20-30% even with nothing else running (other tenants share the
+ *   host's caches and memory bandwidth, and Argon2id's 19 MiB is memory-bound); calls interleaved
+ *   in one fork meet the same conditions, so their ratios are the sharper ones.</li>
  * </ol>
  * A failed log-in must end in INVALID_CREDENTIALS; any other answer (RATE_LIMITED above all, which
  * costs no hash) stops the benchmark rather than being timed.
@@ -87,7 +96,7 @@ public class EmailLogInTiming {
     @Setup
     public void setUp() {
         // The engine logs its start at INFO through java.util.logging; JMH would print it in the middle of its output.
-        Logger.getLogger("").setLevel(Level.WARNING);
+        Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         String config = "{\"providers\":{\"local-userpass\":{\"enabled\":true,\"autoConfirm\":true,"
                 + "\"passwordHashing\":{\"memoryKib\":" + memoryKib + ",\"iterations\":" + ITERATIONS
                 + ",\"parallelism\":" + PARALLELISM + "}}},\"throttle\":{\"enabled\":false}}";
@@ -168,6 +177,88 @@ public class EmailLogInTiming {
     @Benchmark
     public AuthException logInUnknownAddress() {
         return failedLogIn(unknown);
+    }
+
+    /** The operations {@link #allFourInterleaved} cycles through. */
+    enum Call { ARGON2, RIGHT, WRONG, UNKNOWN }
+
+    /**
+     * The time of each kind of call in {@link #allFourInterleaved}, per iteration: JMH reports each
+     * public method as a secondary result (ms per call of that kind, averaged over the iteration).
+     */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class CallTimes {
+        private final long[] nanos = new long[Call.values().length];
+        private final int[] counts = new int[Call.values().length];
+        private final List<Call> cycle = new java.util.ArrayList<>(List.of(Call.values()));
+        private final java.util.Random random = new java.util.Random(4);
+        private int next = cycle.size();
+
+        /** Starts each iteration's sums from zero. */
+        @Setup(Level.Iteration)
+        public void reset() {
+            Arrays.fill(nanos, 0);
+            Arrays.fill(counts, 0);
+        }
+
+        Call next() {
+            if (next == cycle.size()) {
+                Collections.shuffle(cycle, random);
+                next = 0;
+            }
+            return cycle.get(next++);
+        }
+
+        void add(Call call, long took) {
+            nanos[call.ordinal()] += took;
+            counts[call.ordinal()]++;
+        }
+
+        private double ms(Call call) {
+            int n = counts[call.ordinal()];
+            return n == 0 ? 0 : nanos[call.ordinal()] / 1e6 / n;
+        }
+
+        /** @return ms per Argon2id hash alone in this iteration */
+        public double argon2Ms() {
+            return ms(Call.ARGON2);
+        }
+
+        /** @return ms per log-in with the right password in this iteration */
+        public double rightMs() {
+            return ms(Call.RIGHT);
+        }
+
+        /** @return ms per log-in with a wrong password in this iteration */
+        public double wrongMs() {
+            return ms(Call.WRONG);
+        }
+
+        /** @return ms per log-in with an unknown address in this iteration */
+        public double unknownMs() {
+            return ms(Call.UNKNOWN);
+        }
+    }
+
+    /**
+     * One of the four operations above, in a shuffled order per cycle of four, timed per call.
+     *
+     * @param times where the call's time goes
+     * @return what the operation returned
+     */
+    @Benchmark
+    public Object allFourInterleaved(CallTimes times) {
+        Call call = times.next();
+        long start = System.nanoTime();
+        Object result = switch (call) {
+            case ARGON2 -> argon2idHashAlone();
+            case RIGHT -> logInRightPassword();
+            case WRONG -> logInWrongPassword();
+            case UNKNOWN -> logInUnknownAddress();
+        };
+        times.add(call, System.nanoTime() - start);
+        return result;
     }
 
     private AuthException failedLogIn(Credentials credentials) {

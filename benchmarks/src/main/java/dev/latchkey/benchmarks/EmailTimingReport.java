@@ -36,7 +36,10 @@ final class EmailTimingReport {
     private static final String RIGHT = "logInRightPassword";
     private static final String WRONG = "logInWrongPassword";
     private static final String UNKNOWN = "logInUnknownAddress";
-    /** |median − 1| of unknown ÷ wrong above this is reported as a difference, whatever the noise. */
+    private static final String INTERLEAVED = "allFourInterleaved";
+    /** The secondary results of {@link #INTERLEAVED}, in the order of the four operations. */
+    private static final List<String> CALLS = List.of("argon2Ms", "rightMs", "wrongMs", "unknownMs");
+    /** Unknown ÷ wrong is "the same" when its range holds 1 and its median is this close to 1. */
     private static final double SAME_WITHIN = 0.02;
 
     /** memoryKib → operation → round → fork means (ms/op), in fork order. */
@@ -66,9 +69,11 @@ final class EmailTimingReport {
             }
             int round = Integer.parseInt(m.group(1));
             for (Result r : read(file)) {
-                forks.computeIfAbsent(r.memoryKib(), k -> new TreeMap<>())
-                        .computeIfAbsent(r.operation(), k -> new TreeMap<>())
-                        .put(round, r.forkMeans());
+                Map<String, Map<Integer, List<Double>>> byOp = forks.computeIfAbsent(r.memoryKib(), k -> new TreeMap<>());
+                byOp.computeIfAbsent(r.operation(), k -> new TreeMap<>()).put(round, r.forkMeans());
+                // Secondary results (allFourInterleaved's time per kind of call) as operations "<op>:<result>".
+                r.secondary().forEach((name, means) ->
+                        byOp.computeIfAbsent(r.operation() + ":" + name, k -> new TreeMap<>()).put(round, means));
             }
         }
         String description = "";
@@ -86,8 +91,22 @@ final class EmailTimingReport {
         return new EmailTimingReport(forks, description, runs);
     }
 
-    /** One benchmark of a JMH JSON file. */
-    record Result(String operation, int memoryKib, List<Double> forkMeans, String unit) {
+    /** One benchmark of a JMH JSON file: per fork, the mean of its iterations' primary and secondary results. */
+    record Result(String operation, int memoryKib, List<Double> forkMeans, String unit, Map<String, List<Double>> secondary) {
+    }
+
+    private static List<Double> forkMeans(JsonObject metric) {
+        List<Double> means = new ArrayList<>();
+        for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+            double sum = 0;
+            int n = 0;
+            for (JsonElement iteration : fork.getAsJsonArray()) {
+                sum += iteration.getAsDouble();
+                n++;
+            }
+            means.add(sum / n);
+        }
+        return means;
     }
 
     static List<Result> read(Path json) throws IOException {
@@ -99,17 +118,14 @@ final class EmailTimingReport {
             String operation = benchmark.substring(benchmark.lastIndexOf('.') + 1);
             int memoryKib = b.getAsJsonObject("params").get("memoryKib").getAsInt();
             JsonObject metric = b.getAsJsonObject("primaryMetric");
-            List<Double> means = new ArrayList<>();
-            for (JsonElement fork : metric.getAsJsonArray("rawData")) {
-                double sum = 0;
-                int n = 0;
-                for (JsonElement iteration : fork.getAsJsonArray()) {
-                    sum += iteration.getAsDouble();
-                    n++;
+            Map<String, List<Double>> secondary = new TreeMap<>();
+            JsonObject others = b.getAsJsonObject("secondaryMetrics");
+            if (others != null) {
+                for (Map.Entry<String, JsonElement> e2 : others.entrySet()) {
+                    secondary.put(e2.getKey(), forkMeans(e2.getValue().getAsJsonObject()));
                 }
-                means.add(sum / n);
             }
-            results.add(new Result(operation, memoryKib, means, metric.get("scoreUnit").getAsString()));
+            results.add(new Result(operation, memoryKib, forkMeans(metric), metric.get("scoreUnit").getAsString(), secondary));
         }
         return results;
     }
@@ -121,6 +137,8 @@ final class EmailTimingReport {
             for (Result r : read(json)) {
                 sb.append(sb.length() == 0 ? "" : "; ").append("m=").append(r.memoryKib()).append(": ");
                 sb.append(String.join(", ", r.forkMeans().stream().map(v -> fmt(v, 3)).toList())).append(' ').append(r.unit());
+                r.secondary().forEach((name, means) ->
+                        sb.append("; ").append(name).append(' ').append(String.join(", ", means.stream().map(v -> fmt(v, 3)).toList())));
             }
             return sb.toString();
         } catch (IOException | RuntimeException e) {
@@ -184,7 +202,11 @@ final class EmailTimingReport {
     /** Every later fork over the first fork of the same run, for all operations: ratios whose true value is 1. */
     private static List<Double> sameRunRatios(Map<String, Map<Integer, List<Double>>> byOp) {
         List<Double> out = new ArrayList<>();
-        for (Map<Integer, List<Double>> rounds : byOp.values()) {
+        for (Map.Entry<String, Map<Integer, List<Double>>> e : byOp.entrySet()) {
+            if (e.getKey().contains(":")) {
+                continue;   // a secondary result: its forks are the primary's
+            }
+            Map<Integer, List<Double>> rounds = e.getValue();
             for (List<Double> f : rounds.values()) {
                 for (int k = 1; k < f.size(); k++) {
                     out.add(f.get(k) / f.get(0));
@@ -205,48 +227,11 @@ final class EmailTimingReport {
             md.append(description).append(".\n\n");
         }
         md.append("A sample is one JMH fork: the mean of its measured iterations. Times: median of all forks (min–max).\n"
-                + "Ratios: fork k of one operation ÷ fork k of the other in the same round; median (min–max) of those pairs.\n\n");
+                + "Ratios, *separate runs*: fork k of one operation ÷ fork k of the other, both from the same round; median (min–max)\n"
+                + "of those pairs. Ratios, *interleaved*: per fork of `allFourInterleaved`, one kind of call ÷ another (their\n"
+                + "mean times in that fork); median (min–max) over its forks.\n\n");
         for (Map.Entry<Integer, Map<String, Map<Integer, List<Double>>>> e : forks.entrySet()) {
-            int memoryKib = e.getKey();
-            Map<String, Map<Integer, List<Double>>> byOp = e.getValue();
-            md.append("### Argon2id m=").append(memoryKib).append(" KiB, t=").append(EmailLogInTiming.ITERATIONS)
-                    .append(", p=").append(EmailLogInTiming.PARALLELISM)
-                    .append(memoryKib == 19_456 ? " (the provider's default)" : "").append("\n\n");
-            md.append("| operation | ms/op, median (min–max) | spread (max−min)/median | forks |\n|---|---:|---:|---:|\n");
-            for (String op : EmailTimingRun.OPERATIONS) {
-                Map<Integer, List<Double>> rounds = byOp.get(op);
-                if (rounds == null) {
-                    continue;
-                }
-                Spread s = Spread.of(all(rounds));
-                int decimals = s.median() < 1 ? 4 : 2;
-                md.append("| `").append(op).append("` | ").append(s.show(decimals)).append(" | ")
-                        .append(fmt(100 * (s.max() - s.min()) / s.median(), 1)).append("% | ").append(s.n()).append(" |\n");
-            }
-            md.append("\n| ratio | median (min–max) | pairs |\n|---|---:|---:|\n");
-            ratioRow(md, "unknown address ÷ wrong password", pairs(byOp, UNKNOWN, WRONG, false));
-            ratioRow(md, "wrong password ÷ Argon2id alone", pairs(byOp, WRONG, ARGON2, false));
-            ratioRow(md, "right password ÷ Argon2id alone", pairs(byOp, RIGHT, ARGON2, false));
-            ratioRow(md, "unknown address ÷ Argon2id alone", pairs(byOp, UNKNOWN, ARGON2, false));
-            List<Double> noise = sameRunRatios(byOp);
-            ratioRow(md, "*noise reference: a fork ÷ the first fork of the same run (every operation; true value 1)*", noise);
-
-            Spread ratio = Spread.of(pairs(byOp, UNKNOWN, WRONG, false));
-            Spread differenceUs = Spread.of(pairs(byOp, UNKNOWN, WRONG, true).stream().map(d -> d * 1000).toList());
-            Spread ref = Spread.of(noise);
-            double noiseHalfWidth = Math.max(Math.abs(ref.max() - 1), Math.abs(ref.min() - 1));
-            md.append("\nunknown address − wrong password: ").append(differenceUs.n() == 0 ? "–" : differenceUs.show(1))
-                    .append(" µs per log-in (pairs as above).\n\n");
-            if (ratio.n() == 0) {
-                md.append("**Unknown ÷ wrong:** not measured.\n\n");
-            } else if (ratio.min() <= 1 && ratio.max() >= 1 && Math.abs(ratio.median() - 1) <= SAME_WITHIN) {
-                md.append("**Unknown ÷ wrong = ").append(fmt(ratio.median(), 3)).append(": the same within noise** (the pairs' range holds 1;"
-                        + " forks of one run differ by up to ").append(fmt(100 * noiseHalfWidth, 1)).append("%).\n\n");
-            } else {
-                md.append("**Unknown ÷ wrong = ").append(fmt(ratio.median(), 3)).append(": NOT the same** (range ").append(fmt(ratio.min(), 3))
-                        .append("–").append(fmt(ratio.max(), 3)).append(", forks of one run differ by up to ")
-                        .append(fmt(100 * noiseHalfWidth, 1)).append("%).\n\n");
-            }
+            section(md, e.getKey(), e.getValue());
         }
         if (!runs.isEmpty()) {
             md.append("### JMH runs\n\nCPU in cores over each JMH run (the forks and the JVM that started them are \"ours\").\n\n"
@@ -259,9 +244,82 @@ final class EmailTimingReport {
         return md.toString();
     }
 
-    private static void ratioRow(StringBuilder md, String label, List<Double> values) {
-        Spread s = Spread.of(values);
-        md.append("| ").append(label).append(" | ").append(s.n() == 0 ? "–" : s.show(3)).append(" | ").append(s.n()).append(" |\n");
+    private void section(StringBuilder md, int memoryKib, Map<String, Map<Integer, List<Double>>> byOp) {
+        md.append("### Argon2id m=").append(memoryKib).append(" KiB, t=").append(EmailLogInTiming.ITERATIONS)
+                .append(", p=").append(EmailLogInTiming.PARALLELISM)
+                .append(memoryKib == 19_456 ? " (the provider's default)" : "").append("\n\n");
+        md.append("| operation | ms/op, median (min–max) | spread (max−min)/median | forks |\n|---|---:|---:|---:|\n");
+        List<String> rows = new ArrayList<>(EmailTimingRun.OPERATIONS);
+        for (String call : CALLS) {
+            rows.add(INTERLEAVED + ":" + call);
+        }
+        for (String op : rows) {
+            Map<Integer, List<Double>> rounds = byOp.get(op);
+            if (rounds == null) {
+                continue;
+            }
+            Spread s = Spread.of(all(rounds));
+            int decimals = s.median() < 1 ? 4 : 2;
+            String label = op.contains(":") ? "`" + INTERLEAVED + "`: " + label(op.substring(op.indexOf(':') + 1)) : "`" + op + "`";
+            md.append("| ").append(label).append(" | ").append(s.show(decimals)).append(" | ")
+                    .append(fmt(100 * (s.max() - s.min()) / s.median(), 1)).append("% | ").append(s.n()).append(" |\n");
+        }
+
+        md.append("\n| ratio | separate runs | pairs | interleaved | forks |\n|---|---:|---:|---:|---:|\n");
+        ratioRow(md, "unknown address ÷ wrong password", byOp, UNKNOWN, WRONG, "unknownMs", "wrongMs");
+        ratioRow(md, "wrong password ÷ Argon2id alone", byOp, WRONG, ARGON2, "wrongMs", "argon2Ms");
+        ratioRow(md, "right password ÷ Argon2id alone", byOp, RIGHT, ARGON2, "rightMs", "argon2Ms");
+        ratioRow(md, "unknown address ÷ Argon2id alone", byOp, UNKNOWN, ARGON2, "unknownMs", "argon2Ms");
+        Spread noise = Spread.of(sameRunRatios(byOp));
+        md.append("| *noise reference: a fork ÷ the first fork of the same JMH run (true value 1)* | ")
+                .append(noise.n() == 0 ? "–" : noise.show(3)).append(" | ").append(noise.n()).append(" | | |\n");
+
+        Spread separateUs = Spread.of(pairs(byOp, UNKNOWN, WRONG, true).stream().map(d -> d * 1000).toList());
+        Spread interleavedUs = Spread.of(pairs(byOp, INTERLEAVED + ":unknownMs", INTERLEAVED + ":wrongMs", true).stream()
+                .map(d -> d * 1000).toList());
+        md.append("\nunknown address − wrong password, µs per log-in: separate runs ")
+                .append(separateUs.n() == 0 ? "–" : separateUs.show(0)).append("; interleaved ")
+                .append(interleavedUs.n() == 0 ? "–" : interleavedUs.show(0)).append(".\n\n");
+
+        Spread interleaved = Spread.of(pairs(byOp, INTERLEAVED + ":unknownMs", INTERLEAVED + ":wrongMs", false));
+        Spread separate = Spread.of(pairs(byOp, UNKNOWN, WRONG, false));
+        Spread judged = interleaved.n() > 0 ? interleaved : separate;
+        String basis = interleaved.n() > 0 ? "interleaved" : "separate runs";
+        if (judged.n() == 0) {
+            md.append("**Unknown ÷ wrong:** not measured.\n\n");
+        } else if (judged.min() <= 1 && judged.max() >= 1 && Math.abs(judged.median() - 1) <= SAME_WITHIN) {
+            md.append("**Unknown ÷ wrong = ").append(fmt(judged.median(), 3)).append(" (").append(basis)
+                    .append("): the same within noise** (the range ").append(fmt(judged.min(), 3)).append("–")
+                    .append(fmt(judged.max(), 3)).append(" holds 1).\n\n");
+        } else if (judged.min() > 1 || judged.max() < 1) {
+            md.append("**Unknown ÷ wrong = ").append(fmt(judged.median(), 3)).append(" (").append(basis)
+                    .append("): NOT the same** (every sample on one side of 1: ").append(fmt(judged.min(), 3)).append("–")
+                    .append(fmt(judged.max(), 3)).append(").\n\n");
+        } else {
+            md.append("**Unknown ÷ wrong = ").append(fmt(judged.median(), 3)).append(" (").append(basis)
+                    .append("): inconclusive**: the range ").append(fmt(judged.min(), 3)).append("–").append(fmt(judged.max(), 3))
+                    .append(" holds 1 but the median is more than ").append(fmt(100 * SAME_WITHIN, 0))
+                    .append("% from it; too noisy to tell.\n\n");
+        }
+    }
+
+    private static String label(String call) {
+        return switch (call) {
+            case "argon2Ms" -> "Argon2id alone";
+            case "rightMs" -> "right password";
+            case "wrongMs" -> "wrong password";
+            case "unknownMs" -> "unknown address";
+            default -> call;
+        };
+    }
+
+    private void ratioRow(StringBuilder md, String label, Map<String, Map<Integer, List<Double>>> byOp, String a, String b,
+                          String callA, String callB) {
+        Spread separate = Spread.of(pairs(byOp, a, b, false));
+        Spread interleaved = Spread.of(pairs(byOp, INTERLEAVED + ":" + callA, INTERLEAVED + ":" + callB, false));
+        md.append("| ").append(label).append(" | ").append(separate.n() == 0 ? "–" : separate.show(3)).append(" | ")
+                .append(separate.n()).append(" | ").append(interleaved.n() == 0 ? "–" : interleaved.show(3)).append(" | ")
+                .append(interleaved.n()).append(" |\n");
     }
 
     static String fmt(double v, int decimals) {

@@ -32,11 +32,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class EmailTimingRun {
     static final List<String> OPERATIONS = List.of("argon2idHashAlone", "logInRightPassword", "logInWrongPassword",
-            "logInUnknownAddress");
+            "logInUnknownAddress", "allFourInterleaved");
 
     static final String USAGE = """
             Usage: benchmarks/run-email-timing.sh [options]
-              --rounds N             rounds; each runs every operation once, in a shuffled order (default: 3)
+              --rounds N             rounds; each runs every operation once, in a shuffled order (default: 3); the
+                                     operations are EmailLogInTiming's four and allFourInterleaved
               --forks N              JMH forks per operation and round (default: 2)
               --warmup-iterations N  JMH warm-up iterations per fork (default: 5)
               --warmup-time SECONDS  length of a warm-up iteration (default: 1)
@@ -47,8 +48,9 @@ public final class EmailTimingRun {
               --jvm-opts "FLAGS"     the forked JVMs' flags (default: "-Xms2g -Xmx2g")
               --quiet-below C        other processes may use at most C cores (default 0.25): the run waits for that before
                                      each JMH run, and runs again one they disturbed more
-              --max-wait SECONDS     longest wait for a quiet machine (default: 60)
-              --retries N            re-runs of a disturbed JMH run; the least disturbed is kept (default: 1)
+              --max-wait SECONDS     longest wait for a quiet machine (default: 20)
+              --retries N            re-runs of a disturbed JMH run; the least disturbed is kept (default: 0: on a
+                                     machine that stays busy, more rounds help more than re-runs)
               --seed N               seeds the order of the operations in each round (default: 42)
               --out DIR              where the JSON results, JMH's logs and report.md go (default: target/email-timing-<UTC time>)
               --report DIR           measure nothing: print the report of an earlier run's directory
@@ -72,8 +74,8 @@ public final class EmailTimingRun {
             List<Integer> memoryKib = List.of(19_456);
             List<String> jvmOpts = List.of("-Xms2g", "-Xmx2g");
             double quietBelow = 0.25;
-            double maxWait = 60;
-            int retries = 1;
+            double maxWait = 20;
+            int retries = 0;
             long seed = 42;
             Path out = Path.of("target", "email-timing-" + Instant.now().toString().replaceAll("[-:]|\\.\\d+", ""));
             Path reportOnly = null;
