@@ -38,6 +38,7 @@ public final class EmailTimingRun {
             Usage: benchmarks/run-email-timing.sh [options]
               --rounds N             rounds; each runs every operation once, in a shuffled order (default: 3); the
                                      operations are EmailLogInTiming's four and allFourInterleaved
+              --ops LIST             which of them to run (default: all five)
               --forks N              JMH forks per operation and round (default: 2)
               --warmup-iterations N  JMH warm-up iterations per fork (default: 5)
               --warmup-time SECONDS  length of a warm-up iteration (default: 1)
@@ -60,12 +61,13 @@ public final class EmailTimingRun {
     }
 
     /** The command line. */
-    record Settings(int rounds, int forks, int warmupIterations, double warmupSeconds, int iterations, double seconds,
+    record Settings(int rounds, List<String> operations, int forks, int warmupIterations, double warmupSeconds, int iterations, double seconds,
                     List<Integer> memoryKib, List<String> jvmOpts, double quietBelow, double maxWaitSeconds, int retries, long seed,
                     Path out, Path reportOnly) {
 
         static Settings parse(String[] args) {
             int rounds = 3;
+            List<String> operations = OPERATIONS;
             int forks = 2;
             int warmupIterations = 5;
             double warmupSeconds = 1;
@@ -90,6 +92,7 @@ public final class EmailTimingRun {
                 String value = args[++i];
                 switch (name) {
                     case "--rounds" -> rounds = positive(name, value);
+                    case "--ops" -> operations = operations(value);
                     case "--forks" -> forks = positive(name, value);
                     case "--warmup-iterations" -> warmupIterations = Integer.parseInt(value);
                     case "--warmup-time" -> warmupSeconds = Double.parseDouble(value);
@@ -109,8 +112,18 @@ public final class EmailTimingRun {
             if (forks < 2) {
                 throw new IllegalArgumentException("--forks must be at least 2");
             }
-            return new Settings(rounds, forks, warmupIterations, warmupSeconds, iterations, seconds, memoryKib, jvmOpts, quietBelow,
+            return new Settings(rounds, operations, forks, warmupIterations, warmupSeconds, iterations, seconds, memoryKib, jvmOpts, quietBelow,
                     maxWait, retries, seed, out, reportOnly);
+        }
+
+        private static List<String> operations(String value) {
+            List<String> ops = Arrays.stream(value.split(",")).map(String::trim).toList();
+            for (String op : ops) {
+                if (!OPERATIONS.contains(op)) {
+                    throw new IllegalArgumentException("--ops: no operation " + op + "; they are " + String.join(",", OPERATIONS));
+                }
+            }
+            return ops;
         }
 
         private static int positive(String name, String value) {
@@ -160,7 +173,7 @@ public final class EmailTimingRun {
             runs.println("round\toperation\tattempt\tkept\tour_cores\tother_cores\tseconds");
             runs.flush();
             for (int round = 1; round <= s.rounds(); round++) {
-                List<String> order = new ArrayList<>(OPERATIONS);
+                List<String> order = new ArrayList<>(s.operations());
                 Collections.shuffle(order, random);
                 Progress.say("round %d of %d: %s", round, s.rounds(), String.join(", ", order));
                 for (String op : order) {
