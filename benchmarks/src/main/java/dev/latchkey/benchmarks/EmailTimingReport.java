@@ -160,8 +160,10 @@ final class EmailTimingReport {
                 System.getProperty("java.runtime.version"), System.getProperty("java.vm.vendor"),
                 Runtime.getRuntime().availableProcessors(), cpu, s.rounds(), s.forks(), s.warmupIterations(), fmt(s.warmupSeconds(), 1),
                 s.iterations(), fmt(s.seconds(), 1), String.join(" ", s.jvmOpts()),
-                cpuMonitored ? "measured (before each JMH run the harness waits for them to use under " + fmt(s.quietBelow(), 2)
-                        + " cores, and re-runs one they disturbed more)" : "not measured (no /proc)",
+                cpuMonitored ? "measured (before each JMH run the harness waits up to " + fmt(s.maxWaitSeconds(), 0)
+                        + " s for them to use under " + fmt(s.quietBelow(), 2) + " cores"
+                        + (s.retries() > 0 ? ", and re-runs one they disturbed more, up to " + s.retries() + " times)" : "; no re-runs)")
+                        : "not measured (no /proc)",
                 commandLine.isEmpty() ? "" : " " + commandLine);
     }
 
