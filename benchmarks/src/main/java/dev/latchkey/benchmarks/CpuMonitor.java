@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.OptionalLong;
 
 /**
- * How much CPU the processes of this benchmark (this JVM and the PostgreSQL server it started) used
+ * How much CPU the processes of this benchmark (this JVM and the PostgreSQL server it started, or
+ * this JVM and its child processes, such as JMH's forked JVMs) used
  * over an interval, and how much everything else on the machine did. The machine is shared (a
  * build or test run of another checkout may be running), so a measurement that other processes
  * disturbed is recognisable and can be repeated. Reads Linux's /proc; elsewhere it reports nothing.
@@ -22,11 +23,27 @@ final class CpuMonitor {
 
     private final long jvmPid = ProcessHandle.current().pid();
     private final long postmasterPid;
+    private final boolean withChildren;
     private final boolean available = Files.isReadable(PROC.resolve("stat"));
 
     /** @param postgresPort the port of the PostgreSQL server this run started, or 0 */
     CpuMonitor(int postgresPort) {
         this.postmasterPid = postgresPort > 0 ? findPostmaster(postgresPort).orElse(-1) : -1;
+        this.withChildren = false;
+    }
+
+    private CpuMonitor(boolean withChildren) {
+        this.postmasterPid = -1;
+        this.withChildren = withChildren;
+    }
+
+    /**
+     * Counts this JVM and its direct children (JMH's forks) as ours: a running child's CPU time
+     * from its own /proc entry, a finished one's from this JVM's {@code cutime + cstime}, where
+     * the kernel adds it once the child has been waited for (JMH waits for its forks).
+     */
+    static CpuMonitor withChildren() {
+        return new CpuMonitor(true);
     }
 
     boolean available() {
@@ -61,8 +78,12 @@ final class CpuMonitor {
                 }
                 long pid = stat[0];
                 long ppid = stat[1];
-                if (pid == jvmPid || (postmasterPid > 0 && (pid == postmasterPid || ppid == postmasterPid))) {
+                if (pid == jvmPid || (withChildren && ppid == jvmPid)
+                        || (postmasterPid > 0 && (pid == postmasterPid || ppid == postmasterPid))) {
                     ours += stat[2];
+                }
+                if (withChildren && pid == jvmPid) {
+                    ours += stat[3];
                 }
             }
         } catch (IOException e) {
@@ -121,15 +142,15 @@ final class CpuMonitor {
         return 0;
     }
 
-    /** pid, ppid and utime + stime of a process, or null when it is gone. */
+    /** pid, ppid, utime + stime, and cutime + cstime (its waited-for children's) of a process, or null when it is gone. */
     private static long[] stat(Path process) {
         try {
             String s = Files.readString(process.resolve("stat"), StandardCharsets.US_ASCII);
             // The command name is in parentheses and may hold spaces: the fields after it are split safely.
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+            // f[0] is field 3 (state): ppid is field 4, utime 14, stime 15, cutime 16, cstime 17.
             return new long[] {Long.parseLong(s.substring(0, s.indexOf(' '))), Long.parseLong(f[1]),
-                    Long.parseLong(f[11]) + Long.parseLong(f[12])};
+                    Long.parseLong(f[11]) + Long.parseLong(f[12]), Long.parseLong(f[13]) + Long.parseLong(f[14])};
         } catch (IOException | RuntimeException e) {
             return null;
         }
