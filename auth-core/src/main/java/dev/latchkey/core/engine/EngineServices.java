@@ -125,6 +125,9 @@ public final class EngineServices implements AutoCloseable {
         http.connectionPool().evictAll();
         try {
             scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            // Work already handed to the workers (a registration's store writes under enumeration
+            // protection, a mail being sent) gets a moment to finish before the store closes under it.
+            worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -123,6 +123,7 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
         }
         Optional<Accounts.Stored> stored = accounts.find(s.store(), email.get());
         if (stored.isEmpty()) {
+            accounts.readDummy();
             s.hasher().burn(password);
             throw new AuthException(ErrorCode.INVALID_CREDENTIALS, WRONG);
         }

@@ -211,9 +211,11 @@ final class Outbox implements AutoCloseable {
             return;
         } catch (MailDeliveryException e) {
             failure = e;
-        } catch (RuntimeException e) {
-            // A bug in a sender, not the server: report the class only, its message could hold anything.
-            failure = new MailDeliveryException("the sender failed (" + e.getClass().getName() + ")", null, false);
+        } catch (RuntimeException | LinkageError | StackOverflowError e) {
+            // A bug in a sender or a missing class of the mail stack, not the server: report the class
+            // only, its message could hold anything. The mail is given up on, so its place is freed.
+            failure = new MailDeliveryException("the sender failed (" + e.getClass().getName() + ")", null,
+                    e instanceof LinkageError);
         }
         if (failure.permanent() || send.attempt() >= maxAttempts) {
             giveUp(send, send.attempt(), failure.getMessage());
