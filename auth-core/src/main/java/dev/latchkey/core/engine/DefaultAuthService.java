@@ -120,16 +120,16 @@ public final class DefaultAuthService implements AuthService {
         String device = deviceId == null ? secrets.newId(12) : checkedDeviceId(deviceId);
         CredentialProvider provider = providers.enabled(credentials.providerType());
         LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), source);
-        Identity identity = authenticate(provider, credentials, attempt);
-        Session session;
         try {
-            session = openSessionFor(provider, identity, device);
-        } catch (RuntimeException e) {
-            attempt.abandoned();   // the credentials were right: whatever failed after them was no guess
-            throw e;
+            Identity identity = authenticate(provider, credentials, attempt);
+            Session session = openSessionFor(provider, identity, device);
+            attempt.succeeded();
+            return session;
+        } finally {
+            // Settles only what nothing settled above: right credentials that failed later (a disabled
+            // user) were no guess, and an attempt must never keep its place for good.
+            attempt.abandoned();
         }
-        attempt.succeeded();
-        return session;
     }
 
     private Session openSessionFor(CredentialProvider provider, Identity identity, String device) {
@@ -170,8 +170,13 @@ public final class DefaultAuthService implements AuthService {
         CredentialProvider provider = providers.enabled(credentials.providerType());
         // The linking user is the source: a stolen session must not become a free password-guessing oracle.
         LogInThrottle.Attempt attempt = throttle.begin(provider.type(), accountOf(provider, credentials), "user:" + token.userId());
-        Identity identity = authenticate(provider, credentials, attempt);
-        attempt.succeeded();
+        Identity identity;
+        try {
+            identity = authenticate(provider, credentials, attempt);
+            attempt.succeeded();
+        } finally {
+            attempt.abandoned();
+        }
         LinkOutcome outcome = store.linkIdentity(token.userId(), identity, clock.instant());
         switch (outcome) {
             case IN_USE -> throw new AuthException(ErrorCode.IDENTITY_IN_USE,
@@ -401,10 +406,10 @@ public final class DefaultAuthService implements AuthService {
     }
 
     /**
-     * Calls the provider inside a throttle attempt, counted before the provider is asked (so
-     * parallel guesses cannot all pass the limit). The attempt stays counted when the credentials
+     * Calls the provider inside a throttle attempt, which holds its place while the provider works
+     * (so parallel guesses cannot all pass the limit). It counts as a failure when the credentials
      * were wrong, and also when the provider failed in a way that might hide a wrong guess (a bug,
-     * a function's refusal); it is refunded only for answers given before anything was checked.
+     * a function's refusal); it is given back only for answers given before anything was checked.
      */
     private static Identity authenticate(CredentialProvider provider, Credentials credentials, LogInThrottle.Attempt attempt) {
         try {
@@ -412,6 +417,8 @@ public final class DefaultAuthService implements AuthService {
         } catch (AuthException e) {
             if (NOT_A_GUESS.contains(e.code())) {
                 attempt.abandoned();
+            } else {
+                attempt.failed();
             }
             throw e;
         }

@@ -146,18 +146,30 @@ final class EngineEmailPasswordAuth implements EmailPasswordAuth {
         LogInThrottle.Attempt charged = budget == null ? null : charge(budget, budgetKey(provider, budget, email));
         try {
             operation.accept(manager);
+            if (charged != null) {
+                charged.failed();   // spent: one mail (or one function call) for the address
+            }
         } catch (AuthException e) {
             if (charged != null && REFUSED_BEFORE_ANY_WORK.contains(e.code())) {
                 charged.abandoned();   // bad input costs the address nothing: nobody can spend its budget with garbage
+            } else if (charged != null) {
+                charged.failed();
             }
             throw e;
         } catch (RuntimeException | StackOverflowError | AssertionError e) {
+            if (charged != null) {
+                charged.failed();
+            }
             // A provider bug, or a damaged record it did not catch: never a library's message or stack trace to the caller.
             StackTraceElement[] trace = e.getStackTrace();
             LOG.log(System.Logger.Level.ERROR, "the {0} provider threw {1} at {2}; this is a bug", ProviderTypes.EMAIL_PASSWORD,
                     e.getClass().getName(), trace.length > 0 ? trace[0] : "(no stack)");
             throw new AuthException(ErrorCode.INTERNAL, "the " + ProviderTypes.EMAIL_PASSWORD + " provider failed unexpectedly ("
                     + e.getClass().getSimpleName() + ")");
+        } finally {
+            if (charged != null) {
+                charged.abandoned();   // settles only what nothing above settled: a place is never kept for good
+            }
         }
     }
 

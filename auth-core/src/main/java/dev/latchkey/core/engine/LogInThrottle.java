@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiFunction;
@@ -23,10 +24,11 @@ import java.util.function.DoublePredicate;
  * good: Auth0's brute-force protection plus suspicious-IP throttling, as leaky buckets.
  *
  * <p>The engine calls it around a provider's {@code authenticate}: {@link #begin} before, which
- * counts the attempt as a failure at once (so attempts in flight together cannot all slip past the
- * limit), then {@link Attempt#succeeded()} after a successful log-in or {@link Attempt#abandoned()}
- * when the provider failed for another reason than {@link ErrorCode#INVALID_CREDENTIALS}.
- * {@link #check}, {@link #failed} and {@link #succeeded} are the same limits as separate steps. Each call names the provider type, the account the provider reports
+ * holds a place in the buckets while the attempt is in flight (so attempts in flight together
+ * cannot all slip past the limit), then {@link Attempt#failed()} when the provider answered
+ * {@link ErrorCode#INVALID_CREDENTIALS}, {@link Attempt#succeeded()} after a successful log-in, or
+ * {@link Attempt#abandoned()} when the attempt said nothing about a guess. {@link #check},
+ * {@link #failed} and {@link #succeeded} are the same limits as separate steps, without the places. Each call names the provider type, the account the provider reports
  * (an email address, say; {@code null} when the provider has none) and the source of the attempt
  * (the client address an HTTP front end saw; {@code null}, or blank, when unknown).
  *
@@ -110,19 +112,21 @@ public final class LogInThrottle {
     }
 
     /**
-     * Starts an attempt, counting it as a failure at once: refused when a limit does not allow one
-     * more. Counting before the provider is asked is what keeps the limit exact when attempts run
-     * in parallel: with check-then-count, every attempt in flight would pass the check before any
-     * failure was recorded. The engine uses this; settle the attempt with
-     * {@link Attempt#succeeded()} or {@link Attempt#abandoned()}, or leave it counted.
+     * Starts an attempt. An attempt in flight holds a place in its buckets as if it were a failure
+     * until it is settled, so attempts running in parallel cannot together pass a limit that each
+     * would pass alone: with check-then-count, every guess in flight would pass the check before any
+     * failure was recorded. When the bucket is full only because of attempts still in flight, this
+     * one waits for them to settle (up to {@link #MAX_WAIT}): many right log-ins of one account at
+     * once queue briefly instead of being refused. Settle every attempt exactly once with
+     * {@link Attempt#failed()}, {@link Attempt#succeeded()} or {@link Attempt#abandoned()}.
      *
      * @param providerType the provider's type (or another name for what is limited)
      * @param account the account the provider names, or null when it has none
      * @param source where the attempt comes from (a client address), or null when unknown
-     * @return the attempt, already counted
+     * @return the attempt
      * @throws AuthException {@link ErrorCode#RATE_LIMITED} with {@link AuthException#retryAfter()} when
-     *     a limit is reached (nothing is counted then); {@link ErrorCode#INVALID_PARAMETER} when the
-     *     provider type is null
+     *     the settled failures fill a limit (nothing is held then); {@link ErrorCode#INVALID_PARAMETER}
+     *     when the provider type is null
      */
     public Attempt begin(String providerType, String account, String source) {
         if (!enabled) {
@@ -130,54 +134,78 @@ public final class LogInThrottle {
         }
         requireType(providerType);
         String from = known(source);
-        long now = now();
         Key pair = account == null ? null : pairKey(providerType, account, from);
         Key src = from == null ? null : sourceKey(from);
-        long pairWait = pair == null ? 0 : reserve(pairs, pair, accountLimit, now);
-        long sourceWait = 0;
-        if (pairWait <= 0 && src != null) {
-            sourceWait = reserve(sources, src, sourceLimit, now);
-            if (sourceWait > 0 && pair != null) {
-                refund(pairs, pair, accountLimit, now);
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
+        long pause = 1;
+        while (true) {
+            long now = now();
+            long pairOutcome = pair == null ? ADMITTED : enter(pairs, pair, accountLimit, now);
+            long sourceOutcome = ADMITTED;
+            if (pairOutcome == ADMITTED && src != null) {
+                sourceOutcome = enter(sources, src, sourceLimit, now);
+                if (sourceOutcome != ADMITTED && pair != null) {
+                    leave(pairs, pair, accountLimit, now, Settlement.ABANDONED);
+                }
             }
+            if (pairOutcome == ADMITTED && sourceOutcome == ADMITTED) {
+                return new Attempt(pair, src);
+            }
+            if (pairOutcome > 0 || sourceOutcome > 0) {
+                throw refusal(Math.max(pairOutcome, 0), Math.max(sourceOutcome, 0));
+            }
+            // Full only with attempts in flight: wait for them to settle, briefly.
+            if (System.nanoTime() > deadline) {
+                throw refusal(pairOutcome == WAIT ? accountLimit.interval() : 0, sourceOutcome == WAIT ? sourceLimit.interval() : 0);
+            }
+            sleep(pause);
+            pause = Math.min(pause * 2, 20);
         }
-        if (pairWait > 0 || sourceWait > 0) {
-            throw refusal(pairWait, sourceWait);
-        }
-        return new Attempt(pair, src);
     }
 
-    /**
-     * An attempt counted by {@link #begin}. Left alone it stays counted, as a failure should.
-     * Settle it at most once.
-     */
+    /** The longest an attempt waits for attempts in flight to settle before it is refused. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    private static final long ADMITTED = 0;
+    private static final long WAIT = -1;
+
+    private enum Settlement { FAILED, SUCCEEDED, ABANDONED }
+
+    /** An attempt holding a place in its buckets until it is settled. */
     public final class Attempt {
         private final Key pair;
         private final Key source;
+        private final AtomicBoolean settled = new AtomicBoolean();
 
         private Attempt(Key pair, Key source) {
             this.pair = pair;
             this.source = source;
         }
 
-        /** The attempt succeeded: the account's failures from this source are forgotten; the source's count is refunded. */
-        public void succeeded() {
-            if (pair != null && pairs.remove(pair) != null) {
-                size.decrementAndGet();
-            }
-            if (source != null) {
-                refund(sources, source, sourceLimit, now());
-            }
+        /** The credentials were wrong: the place becomes a failure in both buckets. */
+        public void failed() {
+            settle(Settlement.FAILED);
         }
 
-        /** The attempt ended for another reason than wrong credentials (malformed input, a backend down): refunded. */
+        /** The log-in succeeded: the account's failures from this source are forgotten; the source's stay. */
+        public void succeeded() {
+            settle(Settlement.SUCCEEDED);
+        }
+
+        /** The attempt ended for a reason that says nothing about a guess: its place is given back. */
         public void abandoned() {
+            settle(Settlement.ABANDONED);
+        }
+
+        private void settle(Settlement how) {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
             long now = now();
             if (pair != null) {
-                refund(pairs, pair, accountLimit, now);
+                leave(pairs, pair, accountLimit, now, how);
             }
             if (source != null) {
-                refund(sources, source, sourceLimit, now);
+                leave(sources, source, sourceLimit, now, how == Settlement.SUCCEEDED ? Settlement.ABANDONED : how);
             }
         }
     }
@@ -265,35 +293,57 @@ public final class LogInThrottle {
         return pairs.size() + sources.size();
     }
 
-    /** Adds one failure if it fits; the wait until it would fit otherwise (nothing added then). */
-    private long reserve(Map<Key, Bucket> table, Key key, Limit limit, long now) {
-        long[] wait = {0};
-        BiFunction<Key, Bucket, Bucket> oneMore = (k, bucket) -> {
-            long w = limit.waitFor(bucket, now);
-            if (w > 0) {
-                wait[0] = w;
-                return bucket;
+    /**
+     * Takes a place for an attempt in flight if the bucket has room: {@link #ADMITTED}; {@link #WAIT}
+     * when it is full only because of attempts in flight; otherwise the nanoseconds until the settled
+     * failures leave room.
+     */
+    private long enter(Map<Key, Bucket> table, Key key, Limit limit, long now) {
+        long[] outcome = {ADMITTED};
+        BiFunction<Key, Bucket, Bucket> take = (k, bucket) -> {
+            if (limit.admits(bucket, now)) {
+                outcome[0] = ADMITTED;
+                return limit.entered(bucket, now);
             }
-            return limit.failed(bucket, now);
+            long wait = limit.waitFor(bucket, now);
+            outcome[0] = wait > 0 ? wait : WAIT;
+            return bucket;
         };
-        if (table.computeIfPresent(key, oneMore) != null) {
-            return wait[0];
+        if (table.computeIfPresent(key, take) != null) {
+            return outcome[0];
         }
         reserveSlot(now);
         boolean[] added = new boolean[1];
         table.compute(key, (k, bucket) -> {
             added[0] = bucket == null;
-            return oneMore.apply(k, bucket);
+            return take.apply(k, bucket);
         });
         if (!added[0]) {
             size.decrementAndGet();
         }
-        return wait[0];
+        return outcome[0];
     }
 
-    /** Takes one failure back out; an emptied bucket stays until a sweep removes it. */
-    private static void refund(Map<Key, Bucket> table, Key key, Limit limit, long now) {
-        table.computeIfPresent(key, (k, bucket) -> limit.refunded(bucket, now));
+    /** Gives an attempt's place back, turning it into a failure, a clean slate, or nothing. */
+    private void leave(Map<Key, Bucket> table, Key key, Limit limit, long now, Settlement how) {
+        Bucket left = table.computeIfPresent(key, (k, bucket) -> switch (how) {
+            case FAILED -> limit.failed(bucket, now).leaving();
+            case SUCCEEDED -> new Bucket(now, bucket.inFlight()).leaving();
+            case ABANDONED -> bucket.leaving();
+        });
+        if (left == null && how == Settlement.FAILED) {
+            // Evicted while in flight: the failure still counts.
+            fail(table, key, limit, now);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AuthException(ErrorCode.INTERNAL, "interrupted while waiting for the log-in throttle");
+        }
     }
 
     private void fail(Map<Key, Bucket> table, Key key, Limit limit, long now) {
@@ -472,18 +522,23 @@ public final class LogInThrottle {
             return backlog(bucket, now) + interval - full;
         }
 
-        /** One more failure; capped at a full bucket, so failures racing past {@code check} cannot lengthen a lock-out. */
-        Bucket failed(Bucket bucket, long now) {
-            return new Bucket(now + Math.min(full, backlog(bucket, now) + interval));
+        /** Whether one more attempt fits, counting those in flight as failures. */
+        boolean admits(Bucket bucket, long now) {
+            int inFlight = bucket == null ? 0 : bucket.inFlight();
+            return backlog(bucket, now) + (inFlight + 1L) * interval <= full;
         }
 
-        /** One failure less, never below empty. */
-        Bucket refunded(Bucket bucket, long now) {
-            return new Bucket(Math.max(now, now + backlog(bucket, now) - interval));
+        Bucket entered(Bucket bucket, long now) {
+            return bucket == null ? new Bucket(now, 1) : new Bucket(bucket.emptyAt(), bucket.inFlight() + 1);
+        }
+
+        /** One more failure; capped at a full bucket, so failures racing past {@code check} cannot lengthen a lock-out. */
+        Bucket failed(Bucket bucket, long now) {
+            return new Bucket(now + Math.min(full, backlog(bucket, now) + interval), bucket == null ? 0 : bucket.inFlight());
         }
 
         double fill(Bucket bucket, long now) {
-            return (double) backlog(bucket, now) / full;
+            return (double) (backlog(bucket, now) + (long) bucket.inFlight() * interval) / full;
         }
     }
 
@@ -491,10 +546,15 @@ public final class LogInThrottle {
      * One bucket, immutable, so {@link ConcurrentHashMap#compute} replaces it atomically.
      *
      * @param emptyAt when (nanoseconds since the throttle's first clock reading) the level reaches zero
+     * @param inFlight attempts begun and not settled yet, each holding a place
      */
-    private record Bucket(long emptyAt) {
+    private record Bucket(long emptyAt, int inFlight) {
         boolean isEmptyAt(long now) {
-            return emptyAt <= now;
+            return emptyAt <= now && inFlight == 0;
+        }
+
+        Bucket leaving() {
+            return new Bucket(emptyAt, Math.max(0, inFlight - 1));
         }
     }
 
