@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -172,13 +173,24 @@ public final class FakeMailbox implements AutoCloseable {
      */
     public List<ReceivedMail> messagesTo(String address) {
         Objects.requireNonNull(address, "address");
-        List<ReceivedMail> mails = new ArrayList<>();
-        for (GreenMailUser user : greenMail.getUserManager().listUser()) {
-            if (!user.getEmail().equals(QUARANTINE) && user.getEmail().equalsIgnoreCase(address)) {
-                greenMail.findReceivedMessages(u -> u == user, m -> true).map(ReceivedMail::of).forEach(mails::add);
+        // GreenMail's user list is a live collection that a delivery in progress may grow while we
+        // read it: read it again rather than fail.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                List<ReceivedMail> mails = new ArrayList<>();
+                for (GreenMailUser user : greenMail.getUserManager().listUser()) {
+                    if (!user.getEmail().equals(QUARANTINE) && user.getEmail().equalsIgnoreCase(address)) {
+                        greenMail.findReceivedMessages(u -> u == user, m -> true).map(ReceivedMail::of).forEach(mails::add);
+                    }
+                }
+                return mails;
+            } catch (ConcurrentModificationException e) {
+                if (attempt >= 100) {
+                    throw e;
+                }
+                Thread.onSpinWait();
             }
         }
-        return mails;
     }
 
     /**
@@ -261,11 +273,15 @@ public final class FakeMailbox implements AutoCloseable {
             sb.append(" (beyond the ").append(alreadyHandedOut).append(" already returned by awaitMessageTo)");
         }
         List<String> others = new ArrayList<>();
-        for (GreenMailUser user : greenMail.getUserManager().listUser()) {
-            if (!user.getEmail().equals(QUARANTINE)) {
-                greenMail.findReceivedMessages(u -> u == user, m -> true)
-                        .forEach(m -> others.add("to " + user.getEmail() + ": \"" + ReceivedMail.of(m).subject() + "\""));
+        try {
+            for (GreenMailUser user : greenMail.getUserManager().listUser()) {
+                if (!user.getEmail().equals(QUARANTINE)) {
+                    greenMail.findReceivedMessages(u -> u == user, m -> true)
+                            .forEach(m -> others.add("to " + user.getEmail() + ": \"" + ReceivedMail.of(m).subject() + "\""));
+                }
             }
+        } catch (ConcurrentModificationException e) {
+            others.add("(more arrived while listing)");
         }
         int dropped = unauthenticated.get();
         if (loginRequired && dropped > 0) {
