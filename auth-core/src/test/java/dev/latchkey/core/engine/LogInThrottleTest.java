@@ -389,6 +389,53 @@ class LogInThrottleTest {
         assertThatCode(() -> throttle.check(TYPE, account, source)).doesNotThrowAnyException();
     }
 
+    @Test
+    void attemptsInFlightHoldPlacesAndSettleOnce() {
+        LogInThrottle throttle = new LogInThrottle(settings(3, 100), clock);
+        LogInThrottle.Attempt first = throttle.begin(TYPE, ALICE, ATTACKER_IP);
+        LogInThrottle.Attempt second = throttle.begin(TYPE, ALICE, ATTACKER_IP);
+        first.failed();
+        first.failed();   // a second settlement changes nothing
+        second.abandoned();
+        // One failure counted: two more attempts fit, the third is refused by the settled failures.
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
+        AuthException refused = catchThrowableOfType(AuthException.class, () -> throttle.begin(TYPE, ALICE, ATTACKER_IP));
+        assertThat(refused.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+        throttle.begin(TYPE, ALICE, VICTIM_IP).succeeded();
+    }
+
+    @Test
+    void aBucketFullOnlyOfAttemptsInFlightMakesTheNextWaitNotFail() throws Exception {
+        LogInThrottle throttle = new LogInThrottle(settings(2, 100), clock);
+        LogInThrottle.Attempt first = throttle.begin(TYPE, ALICE, ATTACKER_IP);
+        LogInThrottle.Attempt second = throttle.begin(TYPE, ALICE, ATTACKER_IP);
+        java.util.concurrent.CompletableFuture<LogInThrottle.Attempt> third =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> throttle.begin(TYPE, ALICE, ATTACKER_IP));
+        // It cannot have entered while both places are held: settling one lets it in.
+        Thread.sleep(50);
+        assertThat(third).isNotDone();
+        first.succeeded();
+        third.get(10, java.util.concurrent.TimeUnit.SECONDS).succeeded();
+        second.succeeded();
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).succeeded();
+    }
+
+    @Test
+    void aSuccessInFlightForgetsTheSettledFailuresButNotTheOthersInFlight() {
+        LogInThrottle throttle = new LogInThrottle(settings(2, 100), clock);
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
+        LogInThrottle.Attempt inFlight = throttle.begin(TYPE, ALICE, ATTACKER_IP);
+        throttle.begin(TYPE, ALICE, VICTIM_IP).succeeded();   // another source's pair: no effect here
+        AuthException refused = catchThrowableOfType(AuthException.class, () -> throttle.check(TYPE, ALICE, ATTACKER_IP));
+        assertThat(refused).isNull();
+        inFlight.succeeded();
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
+        assertThat(catchThrowableOfType(AuthException.class, () -> throttle.begin(TYPE, ALICE, ATTACKER_IP)).code())
+                .isEqualTo(ErrorCode.RATE_LIMITED);
+    }
+
     private static ThrottleSettings settings(int accountFailures, int sourceFailures) {
         return new ThrottleSettings(true, accountFailures, Duration.ofMinutes(15), sourceFailures, Duration.ofHours(1), 100_000);
     }
