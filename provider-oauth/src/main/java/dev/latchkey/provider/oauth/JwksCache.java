@@ -1,0 +1,128 @@
+package dev.latchkey.provider.oauth;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import dev.latchkey.api.AuthException;
+import dev.latchkey.api.ErrorCode;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import okhttp3.HttpUrl;
+
+/**
+ * An identity provider's signing keys, from its JWK Set URL (SECURITY.md 6, 7):
+ * <ul>
+ *   <li>kept for the {@code max-age} of the answer's {@code Cache-Control} (bounded between
+ *       {@link #MIN_MAX_AGE} and {@link #MAX_MAX_AGE}; {@link #DEFAULT_MAX_AGE} without one);</li>
+ *   <li>fetched again at once for a {@code kid} it does not know (keys rotate), but at most once per
+ *       {@code refetchInterval}, so a flood of made-up {@code kid}s costs one request, not one each;</li>
+ *   <li>when a fetch fails (down, 5xx, garbage, too large, stalled), the last good keys serve until
+ *       they expire; after that, verification fails closed with the fetch's error.</li>
+ * </ul>
+ * Only RSA signing keys with a {@code kid} are kept. Thread-safe.
+ */
+final class JwksCache {
+    static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
+    static final Duration MIN_MAX_AGE = Duration.ofMinutes(1);
+    static final Duration MAX_MAX_AGE = Duration.ofDays(1);
+    private static final Pattern MAX_AGE = Pattern.compile("max-age\\s*=\\s*(\\d{1,10})");
+
+    private record Keys(Map<String, RSAKey> byKid, Instant expiresAt) {
+    }
+
+    private final BackendCalls calls;
+    private final HttpUrl uri;
+    private final Clock clock;
+    private final Duration refetchInterval;
+    private Keys keys;
+    private Instant lastFetch;
+    private AuthException lastFailure;
+
+    JwksCache(BackendCalls calls, HttpUrl uri, Clock clock, Duration refetchInterval) {
+        this.calls = calls;
+        this.uri = uri;
+        this.clock = clock;
+        this.refetchInterval = refetchInterval;
+    }
+
+    /**
+     * The key with this id.
+     *
+     * @param kid the token header's key id, already checked for shape
+     * @return the key
+     * @throws AuthException {@link ErrorCode#INVALID_CREDENTIALS} for a key the provider does not
+     *     publish; {@link ErrorCode#NETWORK} or {@link ErrorCode#PROVIDER_BACKEND} when no keys can
+     *     be had at all
+     */
+    synchronized RSAKey key(String kid) {
+        Instant now = clock.instant();
+        if (keys == null || !now.isBefore(keys.expiresAt())) {
+            fetch(now);
+        }
+        RSAKey key = keys == null ? null : keys.byKid().get(kid);
+        if (key == null && mayRefetch(now)) {
+            fetch(now);
+            key = keys == null ? null : keys.byKid().get(kid);
+        }
+        if (key != null && keys != null && now.isBefore(keys.expiresAt())) {
+            return key;
+        }
+        if (keys == null || !now.isBefore(keys.expiresAt())) {
+            throw lastFailure != null ? lastFailure
+                    : new AuthException(ErrorCode.PROVIDER_BACKEND, "the identity provider's signing keys could not be had");
+        }
+        throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "the token is signed with a key the identity provider does not publish");
+    }
+
+    private boolean mayRefetch(Instant now) {
+        return lastFetch == null || !now.isBefore(lastFetch.plus(refetchInterval));
+    }
+
+    /** Fetches the keys; on failure keeps the old ones (until they expire) and remembers why. */
+    private void fetch(Instant now) {
+        if (!mayRefetch(now) && keys != null) {
+            return;
+        }
+        lastFetch = now;
+        try {
+            BackendCalls.Reply reply = calls.get(uri);
+            if (!reply.ok()) {
+                throw new AuthException(ErrorCode.PROVIDER_BACKEND, "the identity provider's key set answered HTTP " + reply.status());
+            }
+            JWKSet set;
+            try {
+                set = JWKSet.parse(reply.body().toString());
+            } catch (ParseException e) {
+                throw new AuthException(ErrorCode.PROVIDER_BACKEND, "the identity provider's key set is not a JWK Set");
+            }
+            Map<String, RSAKey> byKid = new HashMap<>();
+            for (JWK jwk : set.getKeys()) {
+                if (jwk instanceof RSAKey rsa && rsa.getKeyID() != null && !rsa.isPrivate()
+                        && (rsa.getKeyUse() == null || "sig".equals(rsa.getKeyUse().identifier()))) {
+                    byKid.put(rsa.getKeyID(), rsa);
+                }
+            }
+            keys = new Keys(Map.copyOf(byKid), now.plus(maxAge(reply.cacheControl())));
+            lastFailure = null;
+        } catch (AuthException e) {
+            lastFailure = e;
+        }
+    }
+
+    static Duration maxAge(String cacheControl) {
+        Optional<Duration> declared = Optional.ofNullable(cacheControl).map(MAX_AGE::matcher).filter(Matcher::find)
+                .map(m -> Duration.ofSeconds(Long.parseLong(m.group(1))));
+        Duration age = declared.orElse(DEFAULT_MAX_AGE);
+        if (age.compareTo(MIN_MAX_AGE) < 0) {
+            return MIN_MAX_AGE;
+        }
+        return age.compareTo(MAX_MAX_AGE) > 0 ? MAX_MAX_AGE : age;
+    }
+}
