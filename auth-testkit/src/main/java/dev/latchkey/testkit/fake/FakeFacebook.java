@@ -142,6 +142,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
     private final Map<String, Token> tokens = new ConcurrentHashMap<>();
     private final Map<Endpoint, ScriptedError> errors = new ConcurrentHashMap<>();
     private volatile PictureUrls pictureUrls = PictureUrls.CLEAN;
+    private volatile TestUser meAnswersAs;
 
     /** A fake on the system clock, with a random app id and secret, serving {@link #DEFAULT_VERSION}. */
     public FakeFacebook() {
@@ -282,6 +283,25 @@ public final class FakeFacebook extends JsonEndpointBackend {
     }
 
     /**
+     * Makes a token never expire: {@code expires_at: 0}, as Graph reports long-lived page tokens.
+     *
+     * @param token an issued token
+     */
+    public void neverExpire(String token) {
+        tokens.computeIfPresent(token, (k, t) -> new Token(t.user(), t.appId(), t.issuedAt(), Instant.EPOCH, t.valid()));
+    }
+
+    /**
+     * Makes {@code me} answer every valid token with another user's data, as a confused or
+     * hostile Graph would; {@code debug_token} still names the token's own user.
+     *
+     * @param user whose data {@code me} answers with, or null for normal service
+     */
+    public void meAnswersAs(TestUser user) {
+        this.meAnswersAs = user;
+    }
+
+    /**
      * Makes a token invalid (the user logged out or removed the app): {@code is_valid: false},
      * and {@code me} refuses it.
      *
@@ -319,10 +339,11 @@ public final class FakeFacebook extends JsonEndpointBackend {
         errors.clear();
     }
 
-    /** Back to normal service: transport failures and scripted Graph errors end; users and tokens stay. */
+    /** Back to normal service: transport failures, scripted Graph errors and {@link #meAnswersAs} end; users and tokens stay. */
     @Override
     public synchronized void reset() {
         errors.clear();
+        meAnswersAs = null;
         super.reset();
     }
 
@@ -379,7 +400,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
         data.put("application", APPLICATION_NAME);
         data.put("data_access_expires_at", token.issuedAt().plus(DATA_ACCESS_LIFETIME).getEpochSecond());
         data.put("expires_at", token.expiresAt().getEpochSecond());
-        boolean valid = token.valid() && clock.instant().isBefore(token.expiresAt());
+        boolean valid = token.valid() && unexpired(token);
         data.put("is_valid", valid);
         if (!valid) {
             data.put("error", Map.of("code", 190, "subcode", token.valid() ? 463 : 460,
@@ -399,7 +420,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
         }
         String value = accessToken(request).orElse("");
         Token token = tokens.get(value);
-        if (token == null || !token.valid() || !clock.instant().isBefore(token.expiresAt())) {
+        if (token == null || !token.valid() || !unexpired(token)) {
             return graphError(400, 190, "Invalid OAuth access token.");
         }
         Optional<String> proof = request.queryParameter("appsecret_proof");
@@ -407,7 +428,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
                 appSecretProof(value).getBytes(StandardCharsets.US_ASCII))) {
             return graphError(400, 100, "Invalid appsecret_proof provided in the API argument");
         }
-        TestUser user = token.user();
+        TestUser user = meAnswersAs != null ? meAnswersAs : token.user();
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", user.id());
         for (String field : request.queryParameter("fields").orElse("id").split(",")) {
@@ -471,6 +492,10 @@ public final class FakeFacebook extends JsonEndpointBackend {
                 return "https://platform-lookaside.fbsbx.com/platform/profilepic/?asid=" + user.id()
                         + "&height=50&width=50&ext=1767225600&hash=AbZ" + user.id().hashCode();
         }
+    }
+
+    private boolean unexpired(Token token) {
+        return token.expiresAt().equals(Instant.EPOCH) || clock.instant().isBefore(token.expiresAt());
     }
 
     private Optional<JsonReply> scripted(Endpoint endpoint) {
