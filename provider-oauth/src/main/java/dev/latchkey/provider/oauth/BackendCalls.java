@@ -64,6 +64,19 @@ final class BackendCalls {
         return call(new Request.Builder().url(url).get().header("Accept", "application/json").build());
     }
 
+    /**
+     * A GET with a bearer token in the {@code Authorization} header, where it stays out of URLs
+     * and the logs that keep them.
+     *
+     * @param url the endpoint
+     * @param bearerToken the token
+     * @return the answer
+     */
+    Reply getWithBearer(HttpUrl url, String bearerToken) {
+        return call(new Request.Builder().url(url).get().header("Accept", "application/json")
+                .header("Authorization", "Bearer " + bearerToken).build());
+    }
+
     Reply postForm(HttpUrl url, Map<String, String> form) {
         FormBody.Builder body = new FormBody.Builder();
         form.forEach(body::add);

@@ -25,7 +25,6 @@ import java.util.regex.Pattern;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import okhttp3.HttpUrl;
-import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 
 /**
@@ -67,7 +66,7 @@ public final class FacebookProvider implements CredentialProvider {
     private volatile Started started;
 
     /** Everything start() makes, so a half-started provider is never seen. */
-    private record Started(FacebookSettings settings, Clock clock, OkHttpClient http, BackendCalls appCalls,
+    private record Started(FacebookSettings settings, Clock clock, BackendCalls appCalls,
                            HttpUrl debugToken, HttpUrl me, String fields) {
     }
 
@@ -83,10 +82,8 @@ public final class FacebookProvider implements CredentialProvider {
     @Override
     public void start(ProviderContext context) {
         FacebookSettings settings = context.settings(FacebookSettings.class);
-        OkHttpClient http = context.service(OkHttpClient.class).newBuilder()
-                .callTimeout(settings.timeout()).readTimeout(settings.timeout()).build();
         String fields = settings.metadataFields().isEmpty() ? "id" : "id," + String.join(",", settings.metadataFields());
-        started = new Started(settings, context.clock(), http, new BackendCalls(http, BACKEND, settings.timeout()),
+        started = new Started(settings, context.clock(), new BackendCalls(context.service(OkHttpClient.class), BACKEND, settings.timeout()),
                 settings.endpoint("debug_token"), settings.endpoint("me"), fields);
     }
 
@@ -207,10 +204,8 @@ public final class FacebookProvider implements CredentialProvider {
                 .addQueryParameter("fields", s.fields())
                 .addQueryParameter("appsecret_proof", appSecretProof(s.settings().appSecret(), token))
                 .build();
-        // The token goes in a header, never in the URL: a client of our own for this one call, on the shared pool.
-        Interceptor bearer = chain -> chain.proceed(chain.request().newBuilder().header("Authorization", "Bearer " + token).build());
-        BackendCalls calls = new BackendCalls(s.http().newBuilder().addInterceptor(bearer).build(), BACKEND, s.settings().timeout());
-        BackendCalls.Reply reply = calls.get(url);
+        // The token goes in a header, never in the URL.
+        BackendCalls.Reply reply = s.appCalls().getWithBearer(url, token);
         if (reply.ok()) {
             return reply.body();
         }
