@@ -10,10 +10,15 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
@@ -103,10 +108,24 @@ final class IdTokenVerifier {
             throw new AuthException(ErrorCode.MALFORMED, "token contains an invalid number of segments");
         }
         try {
+            int firstDot = token.indexOf('.');
+            int secondDot = token.indexOf('.', firstDot + 1);
+            requireUtf8(token.substring(0, firstDot));
+            requireUtf8(token.substring(firstDot + 1, secondDot));
             return SignedJWT.parse(token);
-        } catch (ParseException | RuntimeException | StackOverflowError e) {
+        } catch (ParseException | CharacterCodingException | RuntimeException | StackOverflowError e) {
             throw new AuthException(ErrorCode.MALFORMED, "the " + provider + " ID token is not a well-formed signed JWT");
         }
+    }
+
+    /**
+     * Nimbus decodes header and claims leniently (a byte that is not UTF-8 becomes U+FFFD), so a
+     * header or claim that is not UTF-8 would otherwise be read as some other text.
+     */
+    private static void requireUtf8(String segment) throws CharacterCodingException {
+        byte[] bytes = Base64.getUrlDecoder().decode(segment);
+        StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
     }
 
     private void checkClaims(JWTClaimsSet claims) {

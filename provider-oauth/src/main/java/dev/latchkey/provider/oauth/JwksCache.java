@@ -63,33 +63,41 @@ final class JwksCache {
      */
     synchronized RSAKey key(String kid) {
         Instant now = clock.instant();
-        if (keys == null || !now.isBefore(keys.expiresAt())) {
+        if (!fresh(now) && mayFetch(now)) {
             fetch(now);
         }
         RSAKey key = keys == null ? null : keys.byKid().get(kid);
-        if (key == null && mayRefetch(now)) {
+        if (key == null && fresh(now) && mayFetch(now)) {
             fetch(now);
-            key = keys == null ? null : keys.byKid().get(kid);
+            key = keys.byKid().get(kid);
         }
-        if (key != null && keys != null && now.isBefore(keys.expiresAt())) {
-            return key;
-        }
-        if (keys == null || !now.isBefore(keys.expiresAt())) {
+        if (!fresh(now)) {
             throw lastFailure != null ? lastFailure
                     : new AuthException(ErrorCode.PROVIDER_BACKEND, "the identity provider's signing keys could not be had");
+        }
+        if (key != null) {
+            return key;
         }
         throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "the token is signed with a key the identity provider does not publish");
     }
 
-    private boolean mayRefetch(Instant now) {
-        return lastFetch == null || !now.isBefore(lastFetch.plus(refetchInterval));
+    private boolean fresh(Instant now) {
+        return keys != null && now.isBefore(keys.expiresAt());
+    }
+
+    /**
+     * Whether a request may go out now: at most one per {@code refetchInterval}, failed ones
+     * included (so a flood while the endpoint is down or before any keys are had costs one request
+     * per interval, not one each) - except that keys which expired after a good fetch are renewed
+     * at once, even when their max-age is shorter than the interval.
+     */
+    private boolean mayFetch(Instant now) {
+        boolean renewalDue = keys != null && lastFailure == null && !fresh(now);
+        return renewalDue || lastFetch == null || !now.isBefore(lastFetch.plus(refetchInterval));
     }
 
     /** Fetches the keys; on failure keeps the old ones (until they expire) and remembers why. */
     private void fetch(Instant now) {
-        if (!mayRefetch(now) && keys != null) {
-            return;
-        }
         lastFetch = now;
         try {
             BackendCalls.Reply reply = calls.get(uri);
