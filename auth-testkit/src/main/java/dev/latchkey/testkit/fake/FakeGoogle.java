@@ -111,7 +111,8 @@ public final class FakeGoogle extends JsonEndpointBackend {
     private final Map<String, Client> clients = new ConcurrentHashMap<>();
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
     private final Map<String, Code> codes = new ConcurrentHashMap<>();
-    private final Map<String, Account> accessTokens = new ConcurrentHashMap<>();
+    /** Access token to the account's {@code sub}: userinfo answers what the account says now. */
+    private final Map<String, String> accessTokens = new ConcurrentHashMap<>();
     private volatile String firstClientId;
     private volatile Duration jwksMaxAge = Duration.ofHours(6);
     private volatile boolean reusableCodes;
@@ -435,21 +436,23 @@ public final class FakeGoogle extends JsonEndpointBackend {
             return error(400, "redirect_uri_mismatch", "Bad Request");
         }
         String accessToken = "ya29." + randomToken(64);
-        accessTokens.put(accessToken, code.account());
+        Account account = accounts.getOrDefault(code.account().sub(), code.account());
+        accessTokens.put(accessToken, account.sub());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("access_token", accessToken);
         answer.put("expires_in", ACCESS_TOKEN_LIFETIME.toSeconds());
         answer.put("scope", SCOPE);
         answer.put("token_type", "Bearer");
         if (idTokensInTokenAnswer) {
-            answer.put("id_token", issueIdToken(code.account(), code.clientId()));
+            answer.put("id_token", issueIdToken(account, code.clientId()));
         }
         return JsonReply.ok(answer).withHeader("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate");
     }
 
     private JsonReply userinfo(BackendRequest request) {
         Optional<String> auth = request.header("Authorization");
-        Account account = auth.filter(a -> a.startsWith("Bearer ")).map(a -> accessTokens.get(a.substring(7))).orElse(null);
+        Account account = auth.filter(a -> a.startsWith("Bearer ")).map(a -> accessTokens.get(a.substring(7)))
+                .map(accounts::get).orElse(null);
         if (account == null) {
             return error(401, "invalid_request", "Invalid Credentials")
                     .withHeader("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
