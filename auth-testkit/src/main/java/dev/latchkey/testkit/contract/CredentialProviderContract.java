@@ -103,6 +103,11 @@ public abstract class CredentialProviderContract implements CredentialProviderCo
     public static final int THREADS = 8;
     /** Calls per thread in {@code required_concurrentAuthenticationIsConsistent}. */
     public static final int CALLS_PER_THREAD = 25;
+    /**
+     * How far {@code optional_backendRecoveryNeedsNoRestart} moves the engine's clock between the
+     * backend's recovery and the retry: a provider may back off after a failure, for at most this long.
+     */
+    public static final Duration RECOVERY_GRACE = Duration.ofMinutes(1);
     /** The longest error message accepted: longer ones echo input or flood logs. */
     public static final int MAX_MESSAGE_LENGTH = 2_000;
 
@@ -813,6 +818,7 @@ public abstract class CredentialProviderContract implements CredentialProviderCo
                     "call the backend on every log-in (or point settings() at the fake backend), and refuse 5xx answers"));
         }
         backend.reset();
+        env.clock().advance(RECOVERY_GRACE);
         expectIdentity("authenticate(validCredentials()) after the backend recovered", authenticate(a));
     }
 

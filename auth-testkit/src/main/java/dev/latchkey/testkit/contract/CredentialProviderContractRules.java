@@ -220,7 +220,10 @@ public interface CredentialProviderContractRules {
 
     /**
      * After the backend fails (500) and recovers, valid credentials work again without restarting
-     * the provider: no failure is cached. Skipped without a fake backend.
+     * the provider: no failure is cached for good. The engine's clock moves on
+     * {@link CredentialProviderContract#RECOVERY_GRACE} before the retry, so a provider may hold back
+     * calls for a while after a failure (rate-limited refetches of a key set, say) without breaking
+     * this rule. Skipped without a fake backend.
      *
      * @throws Throwable when the rule is broken
      */

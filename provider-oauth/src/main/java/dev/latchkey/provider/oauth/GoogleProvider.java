@@ -59,7 +59,7 @@ public final class GoogleProvider implements CredentialProvider {
     private volatile Started started;
 
     /** Everything start() reads and makes, so a half-started provider is never seen. */
-    private record Started(GoogleSettings settings, OkHttpClient http, BackendCalls calls, IdTokenVerifier verifier,
+    private record Started(GoogleSettings settings, BackendCalls calls, IdTokenVerifier verifier,
                            HttpUrl tokenEndpoint, HttpUrl userinfoEndpoint) {
     }
 
@@ -80,7 +80,7 @@ public final class GoogleProvider implements CredentialProvider {
         BackendCalls calls = new BackendCalls(http, BACKEND, settings.timeout());
         JwksCache keys = new JwksCache(calls, HttpUrl.get(settings.jwksUri()), clock, settings.jwksRefetchInterval());
         IdTokenVerifier verifier = new IdTokenVerifier(keys, ISSUERS, settings.clientIds(), settings.clockSkew(), clock, BACKEND);
-        started = new Started(settings, http, calls, verifier, HttpUrl.get(settings.tokenEndpoint()),
+        started = new Started(settings, calls, verifier, HttpUrl.get(settings.tokenEndpoint()),
                 HttpUrl.get(settings.userinfoEndpoint()));
     }
 
@@ -195,11 +195,7 @@ public final class GoogleProvider implements CredentialProvider {
     }
 
     private static JsonObject userinfo(Started s, String accessToken) {
-        // BackendCalls sends no headers of ours, so the bearer token goes in through an interceptor of
-        // a client derived for this one call (it shares the engine client's pool and dispatcher).
-        OkHttpClient bearer = s.http().newBuilder().addInterceptor(chain -> chain.proceed(chain.request().newBuilder()
-                .header("Authorization", "Bearer " + accessToken).build())).build();
-        BackendCalls.Reply reply = new BackendCalls(bearer, BACKEND, s.settings().timeout()).get(s.userinfoEndpoint());
+        BackendCalls.Reply reply = s.calls().getWithBearer(s.userinfoEndpoint(), accessToken);
         if (!reply.ok()) {
             throw new AuthException(ErrorCode.PROVIDER_BACKEND, "Google's userinfo endpoint answered HTTP " + reply.status());
         }

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -99,13 +100,23 @@ final class IdTokenVerifier {
             throw new AuthException(ErrorCode.MALFORMED, "an ID token is 1-" + MAX_TOKEN_LENGTH + " characters");
         }
         int dots = 0;
+        boolean base64url = true;
         for (int i = 0; i < token.length(); i++) {
-            if (token.charAt(i) == '.') {
+            char c = token.charAt(i);
+            if (c == '.') {
                 dots++;
+            } else if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+                base64url = false;
             }
         }
         if (dots != 2) {
             throw new AuthException(ErrorCode.MALFORMED, "token contains an invalid number of segments");
+        }
+        if (!base64url) {
+            // Nimbus's decoder skips characters it cannot decode: a valid token with a stray line break
+            // or NUL added would still verify. A compact JWS is base64url and dots, nothing else.
+            throw new AuthException(ErrorCode.MALFORMED, "the " + provider + " ID token has characters that are not base64url;"
+                    + " pass the compact token exactly as issued");
         }
         try {
             int firstDot = token.indexOf('.');
@@ -149,7 +160,8 @@ final class IdTokenVerifier {
         if (nbf != null && nbf.toInstant().isAfter(now.plus(skew))) {
             throw invalid("the " + provider + " ID token is not valid yet");
         }
-        if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 255) {
+        if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 255
+                || claims.getSubject().chars().anyMatch(Character::isISOControl) || !Identity.isStorableText(claims.getSubject())) {
             throw invalid("the " + provider + " ID token has no usable subject");
         }
     }
