@@ -97,7 +97,9 @@ public final class AppleProvider implements CredentialProvider {
             // Apple issues a token to one client; one naming several is not Apple's.
             throw invalid("the Apple ID token names more than one audience");
         }
-        if (nonce != null || s.requireNonce()) {
+        // A token Apple issued with a nonce is checked against one always: otherwise a stolen token would
+        // pass simply by leaving the nonce out of the credentials.
+        if (nonce != null || s.requireNonce() || claims.getClaim(NONCE) != null) {
             checkNonce(claims, nonce);
         }
         String subject = claims.getSubject();

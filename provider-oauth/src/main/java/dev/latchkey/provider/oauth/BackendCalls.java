@@ -43,6 +43,12 @@ final class BackendCalls {
         boolean ok() {
             return status >= 200 && status < 300;
         }
+
+        /** The status and the field names only: an answer holds tokens. */
+        @Override
+        public String toString() {
+            return "Reply[status=" + status + ", fields=" + body.keySet() + "]";
+        }
     }
 
     private final OkHttpClient http;

@@ -52,6 +52,8 @@ public final class FacebookProvider implements CredentialProvider {
     /** The longest access token accepted. */
     public static final int MAX_TOKEN_LENGTH = 4096;
 
+    /** 2100-01-01T00:00:00Z. */
+    private static final long MAX_UNIX_TIME = 4_102_444_800L;
     private static final String BACKEND = "Facebook";
     private static final String FIELD = "accessToken";
     private static final Set<Integer> RATE_LIMIT_CODES = Set.of(4, 17, 32, 613);
@@ -159,18 +161,18 @@ public final class FacebookProvider implements CredentialProvider {
             throw invalid("the Facebook access token was issued to another app");
         }
         String kind = BackendCalls.string(data, "type");
-        if (kind != null && !kind.equals("USER")) {
+        if (!"USER".equals(kind)) {
             throw invalid("the Facebook access token is not a user access token");
         }
         Instant now = s.clock().instant();
-        Long expiresAt = number(data, "expires_at");
+        Long expiresAt = time(data, "expires_at");
         if (expiresAt == null || expiresAt == 0) {
             throw invalid("the Facebook access token has no expiry: only user access tokens are taken");
         }
         if (!now.isBefore(Instant.ofEpochSecond(expiresAt))) {
             throw invalid("the Facebook access token has expired");
         }
-        Long dataAccess = number(data, "data_access_expires_at");
+        Long dataAccess = time(data, "data_access_expires_at");
         if (dataAccess != null && dataAccess != 0 && !now.isBefore(Instant.ofEpochSecond(dataAccess))) {
             throw invalid("the Facebook access token's data access has expired: the person must log in with Facebook again");
         }
@@ -363,6 +365,15 @@ public final class FacebookProvider implements CredentialProvider {
             return digits.chars().allMatch(Character::isDigit) ? digits : null;
         }
         return null;
+    }
+
+    /** A Unix time of the answer, within 1970-2100: anything else is a hostile or broken answer, not a time. */
+    private static Long time(JsonObject object, String name) {
+        Long value = number(object, name);
+        if (value != null && (value < 0 || value > MAX_UNIX_TIME)) {
+            throw new AuthException(ErrorCode.PROVIDER_BACKEND, "Facebook's debug_token has a " + name + " that is not a time");
+        }
+        return value;
     }
 
     private static Long number(JsonObject object, String name) {

@@ -207,12 +207,15 @@ public final class GoogleProvider implements CredentialProvider {
         if (status == 400 || status == 401) {
             String error = BackendCalls.string(reply.body(), "error");
             String named = error != null && KNOWN_GRANT_ERRORS.contains(error) ? " (" + error + ")" : "";
-            String hint = switch (error == null ? "" : error) {
-                case "invalid_client", "unauthorized_client" -> ": check providers." + type() + ".clientId and clientSecret";
-                case "redirect_uri_mismatch" -> ": check providers." + type() + ".redirectUri against the client's";
-                default -> ": it is invalid, expired, already used, or issued to another client";
+            // Our client's configuration is not the user's fault: such refusals are the backend's (and do
+            // not count as a wrong guess in the log-in throttle); only a bad code is the user's.
+            return switch (error == null ? "" : error) {
+                case "invalid_client", "unauthorized_client" -> new AuthException(ErrorCode.PROVIDER_BACKEND,
+                        "Google refused our client" + named + ": check providers." + type() + ".clientId and clientSecret");
+                case "redirect_uri_mismatch" -> new AuthException(ErrorCode.PROVIDER_BACKEND,
+                        "Google refused our redirect URI" + named + ": check providers." + type() + ".redirectUri against the client's");
+                default -> invalid("Google refused the auth code" + named + ": it is invalid, expired, already used, or issued to another client");
             };
-            return invalid("Google refused the auth code" + named + hint);
         }
         return new AuthException(ErrorCode.PROVIDER_BACKEND, "Google's token endpoint answered HTTP " + status);
     }

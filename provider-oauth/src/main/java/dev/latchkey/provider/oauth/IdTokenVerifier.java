@@ -144,7 +144,7 @@ final class IdTokenVerifier {
             throw invalid("the " + provider + " ID token was issued by someone else");
         }
         List<String> aud = claims.getAudience();
-        if (aud == null || aud.stream().noneMatch(audiences::contains)) {
+        if (aud == null || aud.isEmpty() || aud.stream().anyMatch(a -> a == null) || aud.stream().noneMatch(audiences::contains)) {
             throw invalid("the " + provider + " ID token was issued to another client id");
         }
         Instant now = clock.instant();

@@ -1,7 +1,10 @@
 package dev.latchkey.provider.oauth;
 
+import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyOperation;
+import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
@@ -26,7 +29,9 @@ import okhttp3.HttpUrl;
  *   <li>when a fetch fails (down, 5xx, garbage, too large, stalled), the last good keys serve until
  *       they expire; after that, verification fails closed with the fetch's error.</li>
  * </ul>
- * Only RSA signing keys with a {@code kid} are kept. Thread-safe.
+ * Only RSA keys for RS256 signatures ({@link #isRs256SigningKey}) are kept; an answer without one
+ * counts as a failed fetch. Thread-safe; a fetch holds the lock, so log-ins of this provider wait
+ * for it (at most the provider's timeout, at most once per refetch interval).
  */
 final class JwksCache {
     static final Duration DEFAULT_MAX_AGE = Duration.ofHours(1);
@@ -112,16 +117,31 @@ final class JwksCache {
             }
             Map<String, RSAKey> byKid = new HashMap<>();
             for (JWK jwk : set.getKeys()) {
-                if (jwk instanceof RSAKey rsa && rsa.getKeyID() != null && !rsa.isPrivate()
-                        && (rsa.getKeyUse() == null || "sig".equals(rsa.getKeyUse().identifier()))) {
+                if (jwk instanceof RSAKey rsa && isRs256SigningKey(rsa)) {
                     byKid.put(rsa.getKeyID(), rsa);
                 }
+            }
+            if (byKid.isEmpty()) {
+                // An answer with no usable key must not wipe the keys that worked: treat it as a failed fetch.
+                throw new AuthException(ErrorCode.PROVIDER_BACKEND, "the identity provider's key set holds no RS256 signing key");
             }
             keys = new Keys(Map.copyOf(byKid), now.plus(maxAge(reply.cacheControl())));
             lastFailure = null;
         } catch (AuthException e) {
             lastFailure = e;
         }
+    }
+
+    /**
+     * A key an RS256 signature may be checked with: public, with a {@code kid}, at least 2048 bits,
+     * for signing ({@code use} absent or {@code sig}; {@code key_ops}, if given, including
+     * {@code verify}), and for RS256 ({@code alg} absent or RS256). The key decides the algorithm.
+     */
+    static boolean isRs256SigningKey(RSAKey rsa) {
+        return rsa.getKeyID() != null && !rsa.isPrivate() && rsa.size() >= 2048
+                && (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
+                && (rsa.getKeyOperations() == null || rsa.getKeyOperations().contains(KeyOperation.VERIFY))
+                && (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()));
     }
 
     static Duration maxAge(String cacheControl) {

@@ -238,12 +238,13 @@ class AppleProviderTest {
     @Nested
     class WhenANonceIsNotRequired {
         @Test
-        void aTokenAloneIsAcceptedWithOrWithoutANonceClaim() {
+        void aTokenWithoutANonceClaimIsAcceptedAloneButOneWithANonceClaimNeedsItsNonce() {
             start();
 
             assertThat(provider.authenticate(Credentials.apple(apple.issueIdToken(alice, BUNDLE_ID))).subject()).isEqualTo(alice.sub());
-            assertThat(provider.authenticate(Credentials.apple(apple.issueIdToken(alice, BUNDLE_ID, RAW_NONCE))).subject())
-                    .isEqualTo(alice.sub());
+            // A stolen token issued with a nonce must not pass by leaving the nonce out.
+            expect(ErrorCode.INVALID_CREDENTIALS, () -> provider.authenticate(
+                    Credentials.apple(apple.issueIdToken(alice, BUNDLE_ID, RAW_NONCE))));
         }
 
         @Test

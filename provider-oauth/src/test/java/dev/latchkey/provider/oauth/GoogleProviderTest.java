@@ -345,7 +345,7 @@ class GoogleProviderTest {
         @Test
         void aWrongClientSecretIsRejectedAndNamedWithoutItsValue() {
             AuthException e = rejected(providerWith("clientSecret", "GOCSPX-wrong-secret-value"),
-                    authCode(google.issueAuthCode(alice)), ErrorCode.INVALID_CREDENTIALS);
+                    authCode(google.issueAuthCode(alice)), ErrorCode.PROVIDER_BACKEND);
 
             assertThat(e.getMessage()).contains("invalid_client").contains("clientSecret").doesNotContain("GOCSPX");
         }
@@ -353,7 +353,7 @@ class GoogleProviderTest {
         @Test
         void aWrongRedirectUriIsRejected() {
             AuthException e = rejected(providerWith("redirectUri", "https://app.example.com/oauth/callback"),
-                    authCode(google.issueAuthCode(alice)), ErrorCode.INVALID_CREDENTIALS);
+                    authCode(google.issueAuthCode(alice)), ErrorCode.PROVIDER_BACKEND);
 
             assertThat(e.getMessage()).contains("redirect_uri_mismatch").contains("redirectUri");
         }

@@ -312,4 +312,43 @@ class JwksCacheTest {
     void maxAge_reads_cache_control_and_bounds_it_between_a_minute_and_a_day(String header, long seconds) {
         assertThat(JwksCache.maxAge(header)).isEqualTo(Duration.ofSeconds(seconds));
     }
+
+    @Test
+    void only_keys_for_rs256_signatures_of_at_least_2048_bits_are_kept() throws Exception {
+        com.nimbusds.jose.jwk.RSAKey good = host.currentKey().toPublicJWK();
+        com.nimbusds.jose.jwk.RSAKey encryption = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("enc")
+                .algorithm(com.nimbusds.jose.JWEAlgorithm.RSA_OAEP_256).generate().toPublicJWK();
+        com.nimbusds.jose.jwk.RSAKey rs512 = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("rs512")
+                .keyUse(com.nimbusds.jose.jwk.KeyUse.SIGNATURE).algorithm(com.nimbusds.jose.JWSAlgorithm.RS512).generate().toPublicJWK();
+        com.nimbusds.jose.jwk.RSAKey small = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(1024, true).keyID("small").generate().toPublicJWK();
+        com.nimbusds.jose.jwk.RSAKey encryptOnly = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).keyID("wrap")
+                .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.ENCRYPT)).generate().toPublicJWK();
+        JsonEndpointBackend mixed = new JsonEndpointBackend().route("/certs", r -> JsonReply.ok(new com.nimbusds.jose.jwk.JWKSet(
+                java.util.List.of(good, encryption, rs512, small, encryptOnly)).toJSONObject(true)));
+        try (mixed) {
+            JwksCache cache = new JwksCache(calls, HttpUrl.get(mixed.url("/certs")), clock, REFETCH);
+            assertThat(cache.key(good.getKeyID()).getKeyID()).isEqualTo(good.getKeyID());
+            for (String kid : java.util.List.of("enc", "rs512", "small", "wrap")) {
+                assertThat(failure(() -> cache.key(kid)).code()).as(kid).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            }
+        }
+    }
+
+    @Test
+    void an_answer_without_a_usable_key_keeps_the_keys_that_worked() {
+        java.util.concurrent.atomic.AtomicBoolean emptied = new java.util.concurrent.atomic.AtomicBoolean();
+        JsonEndpointBackend switching = new JsonEndpointBackend().route("/certs", r -> emptied.get()
+                ? JsonReply.ok(java.util.Map.of("keys", java.util.List.of())) : JsonReply.ok(host.jwks()));
+        try (switching) {
+            JwksCache cache = new JwksCache(calls, HttpUrl.get(switching.url("/certs")), clock, REFETCH);
+            String kid = host.currentKid();
+            cache.key(kid);
+            emptied.set(true);
+            clock.advance(REFETCH);
+            // An unknown kid makes a refetch, which answers an empty set: a failed fetch, not "no keys".
+            assertThat(failure(() -> cache.key(unknownKid())).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            assertThat(switching.requestCount()).isEqualTo(2);
+            assertThat(cache.key(kid).getKeyID()).isEqualTo(kid);
+        }
+    }
 }
