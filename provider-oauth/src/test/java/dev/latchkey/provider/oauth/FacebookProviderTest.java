@@ -471,4 +471,27 @@ class FacebookProviderTest {
         }
         assertThat(SecretScan.find(logs, secrets)).isEmpty();
     }
+
+    @Test
+    void hostileDebugTokenAnswersAreRefusedNeverACrash() {
+        long future = clock.instant().plusSeconds(3600).getEpochSecond();
+        List<Map<String, Object>> hostile = List.of(
+                Map.of("is_valid", true, "app_id", facebook.appId(), "type", "USER", "user_id", "10001", "expires_at", 9_000_000_000_000_000_000L),
+                Map.of("is_valid", true, "app_id", facebook.appId(), "type", "USER", "user_id", "10001", "expires_at", -9_000_000_000_000_000_000L),
+                Map.of("is_valid", true, "app_id", facebook.appId(), "type", "USER", "user_id", "10001", "expires_at", future,
+                        "data_access_expires_at", Long.MAX_VALUE),
+                Map.of("is_valid", true, "app_id", facebook.appId(), "user_id", "10001", "expires_at", future),
+                Map.of("is_valid", true, "app_id", facebook.appId(), "type", "PAGE", "user_id", "10001", "expires_at", future));
+        for (Map<String, Object> data : hostile) {
+            dev.latchkey.testkit.fake.JsonEndpointBackend graph = new dev.latchkey.testkit.fake.JsonEndpointBackend()
+                    .route("/" + facebook.graphApiVersion() + "/debug_token", r -> dev.latchkey.testkit.fake.JsonReply.ok(Map.of("data", data)));
+            try (graph) {
+                String root = graph.url("/");
+                FacebookProvider provider = started(Map.of("graphApiBase", root.substring(0, root.length() - 1)));
+                AuthException e = rejected(provider, Credentials.facebook("EAAB" + "x".repeat(40)));
+                assertThat(e).as(data.toString()).isNotNull();
+                assertThat(e.code()).as(data.toString()).isIn(ErrorCode.INVALID_CREDENTIALS, ErrorCode.PROVIDER_BACKEND);
+            }
+        }
+    }
 }

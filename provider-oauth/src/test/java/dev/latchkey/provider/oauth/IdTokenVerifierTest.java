@@ -599,4 +599,11 @@ class IdTokenVerifierTest {
 
         rejected(token, ErrorCode.MALFORMED);
     }
+
+    @Test
+    void anAudienceListHoldingANullIsRefusedNotACrash() {
+        String token = signed(rs256().build(), claims(b -> b.audience(java.util.Arrays.asList(null, CLIENT))), publishedSigner());
+        rejected(token, ErrorCode.INVALID_CREDENTIALS);
+        rejected(signed(rs256().build(), claims(b -> b.audience(List.of())), publishedSigner()), ErrorCode.INVALID_CREDENTIALS);
+    }
 }
