@@ -51,7 +51,7 @@ public final class DefaultAuthService implements AuthService {
     public static final int MAX_CUSTOM_DATA_BYTES = 8_192;
     /** Failures that say nothing about whether a guess was right: their throttle attempt is refunded. */
     private static final Set<ErrorCode> NOT_A_GUESS = Set.of(ErrorCode.MALFORMED, ErrorCode.INVALID_PARAMETER,
-            ErrorCode.NETWORK, ErrorCode.PROVIDER_BACKEND);
+            ErrorCode.NETWORK, ErrorCode.PROVIDER_BACKEND, ErrorCode.RATE_LIMITED);
 
     private final String appId;
     private final Store store;

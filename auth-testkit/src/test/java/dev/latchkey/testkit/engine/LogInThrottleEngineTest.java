@@ -199,4 +199,23 @@ class LogInThrottleEngineTest {
         engine.clock().advance(Duration.ofMinutes(1));
         engine.service().logIn(PasswordlessIdp.as("ann"), null, "10.0.0.1");
     }
+
+    @Test
+    void aBackendThatIsDownOrLimitingCostsTheAccountNothing() {
+        AtomicInteger calls = new AtomicInteger();
+        CredentialProvider flaky = new GatedIdp(() -> {
+            if (calls.incrementAndGet() % 2 == 0) {
+                throw new AuthException(ErrorCode.NETWORK, "the backend is down");
+            }
+            throw AuthException.retryLater(ErrorCode.RATE_LIMITED, "the backend is limiting requests", Duration.ofSeconds(5));
+        });
+        try (EngineHarness flakyEngine = EngineHarness.builder().provider(flaky).enable(GatedIdp.TYPE)
+                .throttle(Map.of("accountFailures", 3, "accountWindow", "PT3M")).build().start()) {
+            Credentials attempt = Credentials.of(GatedIdp.TYPE, Map.of("user", "ann"));
+            for (int i = 0; i < 10; i++) {
+                AuthException e = catchThrowableOfType(AuthException.class, () -> flakyEngine.service().logIn(attempt, null, "10.0.0.1"));
+                assertThat(e.getMessage()).startsWith("the backend");
+            }
+        }
+    }
 }
