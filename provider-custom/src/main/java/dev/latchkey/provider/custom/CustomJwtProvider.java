@@ -147,6 +147,10 @@ public final class CustomJwtProvider implements CredentialProvider {
         } catch (ParseException | RuntimeException e) {
             throw Tokens.malformed("the token's claims are not valid JWT claims (a registered claim has the wrong type)");
         }
+        if (!(json.get("sub") instanceof String)) {
+            // Nimbus turns a numeric sub into text; RFC 7519 makes it a string, and so do we.
+            throw invalid("the token has no sub string: it must name the user");
+        }
         String subject = checkClaims(s, claims);
         return new Identity(type(), subject, profile(s.metadata(), json));
     }
