@@ -15,9 +15,12 @@ import dev.latchkey.api.ErrorCode;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -77,19 +80,52 @@ final class SettingsBinder {
             return;
         }
         for (RecordComponent c : type.getRecordComponents()) {
-            if (!c.getType().isRecord()) {
+            Class<?> elementType = listElementRecord(c);
+            if (!c.getType().isRecord() && elementType == null) {
                 continue;
             }
-            SerializedName serialized = c.getAnnotation(SerializedName.class);
             Set<String> names = new TreeSet<>();
-            addNames(names, c.getName(), serialized);
+            addNames(names, c.getName(), serializedName(type, c));
             for (String name : names) {
                 JsonElement value = section.get(name);
-                if (value != null && value.isJsonObject()) {
+                if (value != null && value.isJsonObject() && c.getType().isRecord()) {
                     checkNames(path + "." + name, value.getAsJsonObject(), c.getType());
+                } else if (value != null && value.isJsonArray() && elementType != null) {
+                    // A list of records (a provider's metadata fields, say): each entry is checked too.
+                    for (int i = 0; i < value.getAsJsonArray().size(); i++) {
+                        JsonElement entry = value.getAsJsonArray().get(i);
+                        if (entry.isJsonObject()) {
+                            checkNames(path + "." + name + "[" + i + "]", entry.getAsJsonObject(), elementType);
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /**
+     * A component's {@code @SerializedName}: Gson's annotation may not target record components, so
+     * Java puts it on the record's field (and accessor), where Gson reads it too.
+     */
+    private static SerializedName serializedName(Class<?> record, RecordComponent c) {
+        SerializedName onComponent = c.getAnnotation(SerializedName.class);
+        if (onComponent != null) {
+            return onComponent;
+        }
+        try {
+            return record.getDeclaredField(c.getName()).getAnnotation(SerializedName.class);
+        } catch (NoSuchFieldException e) {
+            return null;
+        }
+    }
+
+    /** The record type of a {@code List<SomeRecord>} component, or null for any other component. */
+    private static Class<?> listElementRecord(RecordComponent c) {
+        if (!List.class.isAssignableFrom(c.getType()) || !(c.getGenericType() instanceof ParameterizedType generic)) {
+            return null;
+        }
+        Type argument = generic.getActualTypeArguments()[0];
+        return argument instanceof Class<?> element && element.isRecord() ? element : null;
     }
 
     /** The JSON names a settings class accepts: record components or instance fields, honouring @SerializedName. */
@@ -97,7 +133,7 @@ final class SettingsBinder {
         Set<String> names = new TreeSet<>();
         if (type.isRecord()) {
             for (RecordComponent c : type.getRecordComponents()) {
-                addNames(names, c.getName(), c.getAnnotation(SerializedName.class));
+                addNames(names, c.getName(), serializedName(type, c));
             }
             return names;
         }

@@ -30,7 +30,7 @@ class ProviderServicesTest {
     interface Greeter extends Supplier<String> {
     }
 
-    record Outer(String name, Inner inner) {
+    record Outer(String name, Inner inner, java.util.List<Innermost> entries) {
     }
 
     record Inner(Integer size, Innermost deeper) {
@@ -130,12 +130,14 @@ class ProviderServicesTest {
     void nestedSettingsSectionsAreBoundAndTheirUnknownKeysNamedWithTheirPath() {
         CapturingProvider<Outer> provider = new CapturingProvider<>(Outer.class);
         try (AuthService ignored = engine(provider, "{\"name\": \"n\", \"inner\": {\"size\": 3, \"deeper\": {\"flag\": true}}}")) {
-            assertThat(provider.settings).isEqualTo(new Outer("n", new Inner(3, new Innermost(true))));
+            assertThat(provider.settings).isEqualTo(new Outer("n", new Inner(3, new Innermost(true)), null));
         }
         assertFails(() -> engine(new CapturingProvider<>(Outer.class), "{\"inner\": {\"sise\": 3}}"), ErrorCode.CONFIGURATION,
                 "providers.capturing.inner: unknown setting [sise]", "known: [deeper, size]");
         assertFails(() -> engine(new CapturingProvider<>(Outer.class), "{\"inner\": {\"deeper\": {\"flag\": true, \"x\": 1}}}"),
                 ErrorCode.CONFIGURATION, "providers.capturing.inner.deeper: unknown setting [x]");
+        assertFails(() -> engine(new CapturingProvider<>(Outer.class), "{\"entries\": [{\"flag\": true}, {\"flga\": true}]}"),
+                ErrorCode.CONFIGURATION, "providers.capturing.entries[1]: unknown setting [flga]");
         assertFails(() -> engine(new CapturingProvider<>(Outer.class), "{\"inner\": 7}"), ErrorCode.CONFIGURATION,
                 "providers.capturing.inner", "wrong type");
     }

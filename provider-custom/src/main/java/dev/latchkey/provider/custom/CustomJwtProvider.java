@@ -96,7 +96,12 @@ public final class CustomJwtProvider implements CredentialProvider {
                 }
             } else if (settings.publicKeys() != null) {
                 for (int i = 0; i < settings.publicKeys().size(); i++) {
-                    keys.add(PemPublicKeys.parse(settings.publicKeys().get(i), "publicKeys[" + i + "]"));
+                    VerificationKey key = PemPublicKeys.parse(settings.publicKeys().get(i), "publicKeys[" + i + "]");
+                    if (settings.signingAlgorithm() != null && !key.algorithm().getName().equals(settings.signingAlgorithm())) {
+                        throw new IllegalArgumentException("publicKeys[" + i + "] is a " + key.algorithm().getName()
+                                + " key, but signingAlgorithm says " + settings.signingAlgorithm());
+                    }
+                    keys.add(key);
                 }
             } else {
                 OkHttpResourceRetriever retriever = new OkHttpResourceRetriever(context.service(OkHttpClient.class), settings.timeout());

@@ -40,11 +40,18 @@ import okhttp3.HttpUrl;
  * @param jwksRefetchInterval the least time between fetches made for unknown {@code kid}s (default
  *     PT30S, PT1S to PT1H, less than {@code jwksCacheTime}): a flood of made-up key ids costs at most
  *     two fetches per interval
+ * @param signingAlgorithm optional, as App Services' {@code signingAlgorithm}: {@code HS256}, {@code RS256},
+ *     {@code ES256} or {@code EdDSA}. The configured keys decide the algorithm whatever this says; when
+ *     given, it must be the algorithm they imply (HS256 for secrets; a JWK Set URL is RS256 unless its
+ *     keys say otherwise), or start-up fails
  */
-public record CustomJwtSettings(List<String> hs256Secrets, List<String> publicKeys, String jwkUri, List<String> audiences,
+public record CustomJwtSettings(List<String> hs256Secrets, List<String> publicKeys,
+                                @SerializedName(value = "jwkUri", alternate = "jwkURI") String jwkUri, List<String> audiences,
                                 Boolean requireAllAudiences, String issuer, Duration clockSkew,
                                 List<MetadataField> metadataFields, Duration timeout, Duration jwksCacheTime,
-                                Duration jwksOutageTolerance, Duration jwksRefetchInterval) {
+                                Duration jwksOutageTolerance, Duration jwksRefetchInterval, String signingAlgorithm) {
+    /** The algorithms a configured key can imply; {@code signingAlgorithm}, when given, must be the one its keys imply. */
+    public static final List<String> ALGORITHMS = List.of("HS256", "RS256", "ES256", "EdDSA");
     /** The shortest HS256 secret: 32 characters, so at least the 256 bits HS256 needs. */
     public static final int MIN_SECRET_LENGTH = 32;
     /** The longest HS256 secret. */
@@ -153,12 +160,22 @@ public record CustomJwtSettings(List<String> hs256Secrets, List<String> publicKe
      * @param jwksCacheTime see the record description
      * @param jwksOutageTolerance see the record description
      * @param jwksRefetchInterval see the record description
+     * @param signingAlgorithm see the record description
      */
     public CustomJwtSettings {
         int kinds = (hs256Secrets != null ? 1 : 0) + (publicKeys != null ? 1 : 0) + (jwkUri != null ? 1 : 0);
         if (kinds != 1) {
             throw new IllegalArgumentException("exactly one of hs256Secrets, publicKeys and jwkUri must be set: it decides the"
                     + " signing algorithm");
+        }
+        if (signingAlgorithm != null) {
+            if (!ALGORITHMS.contains(signingAlgorithm)) {
+                throw new IllegalArgumentException("signingAlgorithm must be one of " + ALGORITHMS);
+            }
+            if ((hs256Secrets != null) != signingAlgorithm.equals("HS256")) {
+                throw new IllegalArgumentException("signingAlgorithm does not match the keys: HS256 goes with hs256Secrets,"
+                        + " the others with publicKeys or jwkUri");
+            }
         }
         if (hs256Secrets != null) {
             hs256Secrets = checkedSecrets(hs256Secrets);

@@ -132,6 +132,29 @@ class CustomJwtProviderTest {
         }
     }
 
+    @Test
+    void settings_appServicesNamesAreUnderstoodAndSigningAlgorithmMustMatchTheKeys() {
+        FakeJwtIssuer rs = closeLater(FakeJwtIssuer.rs256());
+        // DESIGN.md's example names: "jwkURI" (App Services' spelling) and "signingAlgorithm".
+        start(Map.of("jwkURI", rs.jwksUri(), "signingAlgorithm", "RS256"));
+        start(Map.of("publicKeys", List.of(rs.publicKeyPem()), "signingAlgorithm", "RS256"));
+        start(Map.of("hs256Secrets", List.of(SECRET), "signingAlgorithm", "HS256"));
+        List<Map<String, Object>> mismatched = List.of(
+                Map.of("publicKeys", List.of(rs.publicKeyPem()), "signingAlgorithm", "ES256"),
+                Map.of("hs256Secrets", List.of(SECRET), "signingAlgorithm", "RS256"),
+                Map.of("jwkURI", rs.jwksUri(), "signingAlgorithm", "HS256"),
+                Map.of("hs256Secrets", List.of(SECRET), "signingAlgorithm", "none"));
+        for (Map<String, Object> settings : mismatched) {
+            AuthException e = catchThrowableOfType(AuthException.class, () -> start(settings));
+            assertThat(e).as("settings %s", settings).isNotNull();
+            assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION);
+            assertThat(e.getMessage()).contains("signingAlgorithm").doesNotContain(SECRET);
+        }
+        AuthException typo = catchThrowableOfType(AuthException.class, () -> start(Map.of("hs256Secrets", List.of(SECRET),
+                "metadataFields", List.of(Map.of("name", "email", "requierd", true)))));
+        assertThat(typo.getMessage()).contains("metadataFields[0]: unknown setting [requierd]");
+    }
+
     // ---- SECURITY.md 1-5 -------------------------------------------------------------------------
 
     @Test
@@ -559,7 +582,7 @@ class CustomJwtProviderTest {
             findings.addAll(SecretScan.find(capture.entries(), secrets));
         }
         findings.addAll(SecretScan.find("settings", new CustomJwtSettings(List.of(SECRET), null, null, null, null, null, null,
-                null, null, null, null, null).toString(), secrets));
+                null, null, null, null, null, null).toString(), secrets));
         assertThat(findings).isEmpty();
     }
 }
