@@ -22,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import okhttp3.OkHttpClient;
@@ -51,6 +52,10 @@ import okhttp3.OkHttpClient;
  */
 @AutoService(CredentialProvider.class)
 public final class CustomFunctionProvider implements CredentialProvider {
+    /** The most runs of an in-process function at once, counting those still going after their caller gave up. */
+    static final int MAX_RUNNING = 32;
+    private final Semaphore running = new Semaphore(MAX_RUNNING);
+
     private static final System.Logger LOG = System.getLogger(CustomFunctionProvider.class.getName());
     /** The longest id accepted from a function. */
     static final int MAX_ID_LENGTH = 255;
@@ -173,10 +178,25 @@ public final class CustomFunctionProvider implements CredentialProvider {
      */
     private FunctionIdentity runInProcess(ExecutorService threads, AuthFunction function, Duration timeout,
                                           Map<String, Object> payload) {
+        // A function that ignores its interrupt keeps its thread after the caller gave up: the runs
+        // still going are capped, so a flood of log-ins cannot pile up threads without end.
+        if (!running.tryAcquire()) {
+            LOG.log(System.Logger.Level.WARNING, "{0} runs of the custom function are still going after their timeout;"
+                    + " refusing more until they end", MAX_RUNNING);
+            throw new AuthException(ErrorCode.PROVIDER_BACKEND, "the custom function is busy: too many of its runs have not"
+                    + " ended; try again later");
+        }
         Future<FunctionIdentity> run;
         try {
-            run = threads.submit(() -> function.authenticate(payload));
+            run = threads.submit(() -> {
+                try {
+                    return function.authenticate(payload);
+                } finally {
+                    running.release();
+                }
+            });
         } catch (RejectedExecutionException e) {
+            running.release();
             throw new AuthException(ErrorCode.INTERNAL, "the engine is shutting down: the custom function cannot run");
         }
         try {
@@ -210,7 +230,9 @@ public final class CustomFunctionProvider implements CredentialProvider {
                     + "; keep one on the class path, or register the one to use with .service(AuthFunction.class, ...)");
         }
         try {
-            return found.get(0).get();
+            AuthFunction function = found.get(0).get();
+            LOG.log(System.Logger.Level.INFO, "custom-function runs {0}, found on the class path", found.get(0).type().getName());
+            return function;
         } catch (ServiceConfigurationError e) {
             throw configuration("the AuthFunction " + found.get(0).type().getName() + " cannot be made: it needs a public"
                     + " no-argument constructor that does not throw");

@@ -82,7 +82,7 @@ public record CustomFunctionSettings(String webhookUrl, String webhookSecret, Du
     /** Every setting but the webhook secret. */
     @Override
     public String toString() {
-        return "CustomFunctionSettings[webhookUrl=" + webhookUrl + ", webhookSecret=" + (webhookSecret == null ? "null" : "(hidden)")
+        return "CustomFunctionSettings[webhookUrl=" + (webhookUrl == null ? "null" : CustomJwtSettings.shownUrl(webhookUrl)) + ", webhookSecret=" + (webhookSecret == null ? "null" : "(hidden)")
                 + ", timeout=" + timeout + ", maxPayloadBytes=" + maxPayloadBytes + "]";
     }
 

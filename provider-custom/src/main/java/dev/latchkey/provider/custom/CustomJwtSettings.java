@@ -209,7 +209,7 @@ public record CustomJwtSettings(List<String> hs256Secrets, List<String> publicKe
     @Override
     public String toString() {
         String keys = hs256Secrets != null ? "hs256Secrets=" + hs256Secrets.size() + " (hidden)"
-                : publicKeys != null ? "publicKeys=" + publicKeys.size() : "jwkUri=" + jwkUri;
+                : publicKeys != null ? "publicKeys=" + publicKeys.size() : "jwkUri=" + shownUrl(jwkUri);
         return "CustomJwtSettings[" + keys + ", audiences=" + audiences + ", requireAllAudiences=" + requireAllAudiences
                 + ", issuer=" + issuer + ", clockSkew=" + clockSkew + ", metadataFields=" + metadataFields.size() + "]";
     }
@@ -246,6 +246,19 @@ public record CustomJwtSettings(List<String> hs256Secrets, List<String> publicKe
         if (!url.isHttps() && !isLoopback(url.host())) {
             throw new IllegalArgumentException("jwkUri must use https (plain http only for localhost)");
         }
+        if (!url.username().isEmpty() || !url.password().isEmpty() || url.fragment() != null) {
+            throw new IllegalArgumentException("jwkUri must not carry a user, a password or a fragment");
+        }
+    }
+
+    /** A URL as it may be shown: scheme, host, port and path; a query may hold a key. */
+    static String shownUrl(String uri) {
+        HttpUrl url = uri == null ? null : HttpUrl.parse(uri);
+        if (url == null) {
+            return String.valueOf(uri == null ? null : "(not a URL)");
+        }
+        return url.newBuilder().username("").password("").query(null).fragment(null).build()
+                + (url.query() != null ? " (query hidden)" : "");
     }
 
     private static boolean isLoopback(String host) {

@@ -161,7 +161,8 @@ final class JwkSetKeys {
                 || (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY))) {
             return null;
         }
-        if (jwk instanceof RSAKey rsa && rsa.size() >= 2048
+        if (jwk instanceof RSAKey rsa && PemPublicKeys.saneRsa(rsa.getModulus().decodeToBigInteger(),
+                rsa.getPublicExponent().decodeToBigInteger())
                 && (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()))) {
             return JWSAlgorithm.RS256;
         }

@@ -9,6 +9,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.util.Base64URL;
+import java.math.BigInteger;
 import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
@@ -41,6 +42,21 @@ final class PemPublicKeys {
     private PemPublicKeys() {
     }
 
+    /**
+     * An RSA public key fit to check signatures: 2048-8192 bits (smaller is breakable, larger makes
+     * each check a denial of service), and an odd public exponent from 3 to 2^32 ({@code e = 1} would
+     * make every signature forgeable).
+     *
+     * @param modulus n
+     * @param exponent e
+     * @return true when fit
+     */
+    static boolean saneRsa(BigInteger modulus, BigInteger exponent) {
+        int bits = modulus.bitLength();
+        return bits >= 2048 && bits <= 8192 && exponent.testBit(0) && exponent.compareTo(BigInteger.valueOf(3)) >= 0
+                && exponent.bitLength() <= 32;
+    }
+
     static VerificationKey parse(String pem, String setting) {
         if (pem == null || pem.length() > MAX_PEM_LENGTH) {
             throw new IllegalArgumentException(setting + " must be a PEM public key (" + BEGIN + ")");
@@ -65,8 +81,9 @@ final class PemPublicKeys {
             }
             PublicKey key = tryFactory("RSA", der);
             if (key instanceof RSAPublicKey rsa) {
-                if (rsa.getModulus().bitLength() < 2048) {
-                    throw new IllegalArgumentException(setting + ": an RSA key has at least 2048 bits");
+                if (!saneRsa(rsa.getModulus(), rsa.getPublicExponent())) {
+                    throw new IllegalArgumentException(setting + ": an RSA key has 2048-8192 bits and an odd public"
+                            + " exponent from 3 to 2^32");
                 }
                 return new VerificationKey(JWSAlgorithm.RS256, new RSASSAVerifier(rsa));
             }

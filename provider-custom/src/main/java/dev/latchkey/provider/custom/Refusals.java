@@ -4,8 +4,10 @@ import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * How a function's refusal becomes the caller's error (SECURITY.md #17, #30): INVALID_CREDENTIALS
@@ -14,6 +16,11 @@ import java.util.Map;
  * and never a cause or a stack trace of the function's.
  */
 final class Refusals {
+    /** How much of a reason is looked at: the shown part and room for a value cut across its end. */
+    private static final int MAX_SCANNED = 2_048;
+    /** Values longer than this are not blanked piece by piece; a reason showing their start is withheld. */
+    private static final int LONG_VALUE = 256;
+    private static final int LONG_VALUE_PROBE = 32;
     /** The longest part of a message that comes from the function. */
     static final int MAX_MESSAGE = 200;
     /** Payload strings at least this long are blanked out of a function's message. */
@@ -39,12 +46,25 @@ final class Refusals {
         if (reason == null || reason.isBlank()) {
             return "no reason given";
         }
-        String text = reason;
-        List<String> secrets = new ArrayList<>();
+        // Only the start of the reason is ever shown: cut it first (keeping room for a payload value
+        // that straddles the cut), so blanking costs little however long the reason or the payload.
+        String text = reason.length() > MAX_SCANNED ? reason.substring(0, MAX_SCANNED) : reason;
+        Set<String> secrets = new HashSet<>();
         collectStrings(payload, secrets, 0);
-        secrets.sort(Comparator.comparingInt(String::length).reversed());
-        for (String s : secrets) {
-            text = text.replace(s, BLANK);
+        List<String> longestFirst = new ArrayList<>();
+        for (String v : secrets) {
+            if (v.length() > LONG_VALUE) {
+                // A long value cannot be blanked piecewise inside a cut text: if its start shows, say nothing of the reason.
+                if (text.contains(v.substring(0, LONG_VALUE_PROBE))) {
+                    return "(the function's message held a credential value and is not shown)";
+                }
+            } else {
+                longestFirst.add(v);
+            }
+        }
+        longestFirst.sort(Comparator.comparingInt(String::length).reversed());
+        for (String v : longestFirst) {
+            text = text.replace(v, BLANK);
         }
         StringBuilder flat = new StringBuilder(Math.min(text.length(), MAX_MESSAGE * 2));
         boolean space = false;
@@ -74,12 +94,18 @@ final class Refusals {
         return flat.toString();
     }
 
-    private static void collectStrings(Object value, List<String> out, int depth) {
+    private static void collectStrings(Object value, Set<String> out, int depth) {
         if (depth > 64) {
             return;
         }
         if (value instanceof String s && s.length() >= MIN_BLANKED_LENGTH) {
             out.add(s);
+        } else if (value instanceof Number n && n.toString().length() >= MIN_BLANKED_LENGTH) {
+            // A numeric PIN is as secret as a string one.
+            out.add(n.toString());
+            if (n instanceof Double d && d == Math.rint(d) && Math.abs(d) < 1e15) {
+                out.add(Long.toString(d.longValue()));
+            }
         } else if (value instanceof Map<?, ?> m) {
             m.values().forEach(v -> collectStrings(v, out, depth + 1));
         } else if (value instanceof List<?> l) {

@@ -633,4 +633,42 @@ class CustomFunctionProviderTest {
         }
         assertThat(SecretScan.find(logs, secrets)).isEmpty();
     }
+
+    @Test
+    void functionsThatIgnoreTheirInterruptCannotPileUpThreads() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        AuthFunction stubborn = payload -> {
+            while (true) {
+                try {
+                    if (release.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                        return FunctionIdentity.of("late");
+                    }
+                } catch (InterruptedException ignored) {
+                    // the kind of function this guard exists for: it swallows its interrupt
+                }
+            }
+        };
+        CustomFunctionProvider provider = inProcess(stubborn, Map.of("timeout", "PT0.05S"));
+        try {
+            for (int i = 0; i < CustomFunctionProvider.MAX_RUNNING; i++) {
+                assertThat(refusal(provider, CALEB).code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+            }
+            AuthException busy = refusal(provider, CALEB);
+            assertThat(busy.code()).isEqualTo(ErrorCode.PROVIDER_BACKEND);
+            assertThat(busy.getMessage()).contains("busy");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
+    void aNumericPinEchoedByTheFunctionIsBlankedLikeAStringOne() {
+        CustomFunctionProvider provider = inProcess(payload -> {
+            throw new IllegalArgumentException("wrong pin " + payload.get("pin") + " for " + payload.get("user"));
+        });
+        AuthException e = refusal(provider, Credentials.function(Map.of("user", "bob", "pin", 4711)));
+        assertThat(e.getMessage()).doesNotContain("4711").contains("wrong pin");
+        AuthException huge = refusal(provider, Credentials.function(Map.of("user", "bob", "pin", "x".repeat(5_000))));
+        assertThat(huge.getMessage()).doesNotContain("xxxx").hasSizeLessThan(400);
+    }
 }

@@ -585,4 +585,21 @@ class CustomJwtProviderTest {
                 null, null, null, null, null, null).toString(), secrets));
         assertThat(findings).isEmpty();
     }
+
+    @Test
+    void rsaKeysMustBeOfSaneSizeAndExponent() {
+        assertThat(PemPublicKeys.saneRsa(java.math.BigInteger.ONE.shiftLeft(2047).setBit(0), java.math.BigInteger.ONE)).isFalse();
+        assertThat(PemPublicKeys.saneRsa(java.math.BigInteger.ONE.shiftLeft(9000).setBit(0), java.math.BigInteger.valueOf(65537))).isFalse();
+        assertThat(PemPublicKeys.saneRsa(java.math.BigInteger.ONE.shiftLeft(2047).setBit(0), java.math.BigInteger.valueOf(65537))).isTrue();
+        assertThat(PemPublicKeys.saneRsa(java.math.BigInteger.ONE.shiftLeft(2047).setBit(0), java.math.BigInteger.valueOf(65536))).isFalse();
+    }
+
+    @Test
+    void aJwkUriIsShownWithoutItsQueryAndMayNotCarryCredentials() {
+        assertThat(CustomJwtSettings.shownUrl("https://keys.example.com/jwks?code=s3cr3t-function-key"))
+                .isEqualTo("https://keys.example.com/jwks (query hidden)");
+        AuthException e = catchThrowableOfType(AuthException.class, () -> start(Map.of("jwkUri", "https://u:p4ss@keys.example.com/jwks")));
+        assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION);
+        assertThat(e.getMessage()).contains("user, a password").doesNotContain("p4ss");
+    }
 }

@@ -8,6 +8,7 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import java.math.BigInteger;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -138,10 +139,18 @@ final class JwksCache {
      * {@code verify}), and for RS256 ({@code alg} absent or RS256). The key decides the algorithm.
      */
     static boolean isRs256SigningKey(RSAKey rsa) {
-        return rsa.getKeyID() != null && !rsa.isPrivate() && rsa.size() >= 2048
+        return rsa.getKeyID() != null && !rsa.isPrivate() && saneRsa(rsa)
                 && (rsa.getKeyUse() == null || KeyUse.SIGNATURE.equals(rsa.getKeyUse()))
                 && (rsa.getKeyOperations() == null || rsa.getKeyOperations().contains(KeyOperation.VERIFY))
                 && (rsa.getAlgorithm() == null || JWSAlgorithm.RS256.equals(rsa.getAlgorithm()));
+    }
+
+    /** 2048-8192 bits and an odd exponent from 3 to 2^32: larger keys make each check a denial of service, e = 1 forges. */
+    private static boolean saneRsa(RSAKey rsa) {
+        BigInteger n = rsa.getModulus().decodeToBigInteger();
+        BigInteger e = rsa.getPublicExponent().decodeToBigInteger();
+        return n.bitLength() >= 2048 && n.bitLength() <= 8192 && e.testBit(0) && e.compareTo(BigInteger.valueOf(3)) >= 0
+                && e.bitLength() <= 32;
     }
 
     static Duration maxAge(String cacheControl) {
