@@ -45,9 +45,9 @@ class LatchkeyModuleTest {
         LogInThrottle throttle = injector.getInstance(LogInThrottle.class);
         assertThat(injector.getInstance(LogInThrottle.class)).isSameAs(throttle);
 
-        throttle.failed("local-userpass", "bob@example.com", "203.0.113.7");
+        throttle.begin("local-userpass", "bob@example.com", "203.0.113.7").failed();
 
-        assertThatThrownBy(() -> throttle.check("local-userpass", "bob@example.com", "203.0.113.7"))
+        assertThatThrownBy(() -> throttle.begin("local-userpass", "bob@example.com", "203.0.113.7"))
                 .isInstanceOfSatisfying(AuthException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED));
     }
 

@@ -27,10 +27,10 @@ import java.util.function.DoublePredicate;
  * holds a place in the buckets while the attempt is in flight (so attempts in flight together
  * cannot all slip past the limit), then {@link Attempt#failed()} when the provider answered
  * {@link ErrorCode#INVALID_CREDENTIALS}, {@link Attempt#succeeded()} after a successful log-in, or
- * {@link Attempt#abandoned()} when the attempt said nothing about a guess. {@link #check},
- * {@link #failed} and {@link #succeeded} are the same limits as separate steps, without the places. Each call names the provider type, the account the provider reports
- * (an email address, say; {@code null} when the provider has none) and the source of the attempt
- * (the client address an HTTP front end saw; {@code null}, or blank, when unknown).
+ * {@link Attempt#abandoned()} when the attempt said nothing about a guess. Each attempt names the
+ * provider type, the account the provider reports (an email address, say; {@code null} when the
+ * provider has none) and the source of the attempt (the client address an HTTP front end saw;
+ * {@code null}, or blank, when unknown).
  *
  * <ul>
  *   <li><b>Per account and source.</b> Each failure adds one to the bucket of (provider type, account,
@@ -50,8 +50,9 @@ import java.util.function.DoublePredicate;
  * time until one more attempt would be allowed, and a message that says which limit and when, never
  * the account or the source (no enumeration, no personal data in logs). The throttle never learns
  * whether an account exists, so it answers alike for both. A bucket never holds more than its
- * capacity, however many failures race past {@link #check}, so a refused pair or source may try
- * again after one drain interval ({@code window / failures}: 90 seconds by default for an account),
+ * capacity, however many attempts race (a failure whose bucket was evicted while it was in flight
+ * is counted in a new one, capped alike), so a refused pair or source may try again after one
+ * drain interval ({@code window / failures}: 90 seconds by default for an account),
  * never later.
  *
  * <p>Memory is bounded. Buckets are keyed by a SHA-256 digest of their key, so a megabyte-long
@@ -210,78 +211,12 @@ public final class LogInThrottle {
         }
     }
 
-    /**
-     * Refuses an attempt that a limit does not allow now.
-     *
-     * @param providerType the provider's type
-     * @param account the account the provider names, or null when it has none
-     * @param source where the attempt comes from (a client address), or null when unknown
-     * @throws AuthException {@link ErrorCode#RATE_LIMITED} with {@link AuthException#retryAfter()} when
-     *     a limit is reached; {@link ErrorCode#INVALID_PARAMETER} when the provider type is null
-     */
-    public void check(String providerType, String account, String source) {
-        if (!enabled) {
-            return;
-        }
-        requireType(providerType);
-        String from = known(source);
-        long now = now();
-        long pairWait = account == null ? 0 : accountLimit.waitFor(pairs.get(pairKey(providerType, account, from)), now);
-        long sourceWait = from == null ? 0 : sourceLimit.waitFor(sources.get(sourceKey(from)), now);
-        if (pairWait <= 0 && sourceWait <= 0) {
-            return;
-        }
-        throw refusal(pairWait, sourceWait);
-    }
-
     private static AuthException refusal(long pairWait, long sourceWait) {
         // Both may refuse; the longer wait is the one until an attempt is allowed.
         boolean bySource = sourceWait > pairWait;
         Duration retryAfter = Duration.ofNanos(Math.max(pairWait, sourceWait));
         String which = bySource ? "too many failed log-ins from this address" : "too many failed log-ins for this account";
         return AuthException.retryLater(ErrorCode.RATE_LIMITED, which + ": try again in " + shown(retryAfter), retryAfter);
-    }
-
-    /**
-     * Counts a failed attempt: the provider answered {@link ErrorCode#INVALID_CREDENTIALS}.
-     *
-     * @param providerType the provider's type
-     * @param account the account the provider names, or null when it has none
-     * @param source where the attempt came from, or null when unknown
-     * @throws AuthException {@link ErrorCode#INVALID_PARAMETER} when the provider type is null
-     */
-    public void failed(String providerType, String account, String source) {
-        if (!enabled) {
-            return;
-        }
-        requireType(providerType);
-        String from = known(source);
-        long now = now();
-        if (account != null) {
-            fail(pairs, pairKey(providerType, account, from), accountLimit, now);
-        }
-        if (from != null) {
-            fail(sources, sourceKey(from), sourceLimit, now);
-        }
-    }
-
-    /**
-     * Forgets the failures of an account and source after a successful log-in. The source's own
-     * bucket stays as it is.
-     *
-     * @param providerType the provider's type
-     * @param account the account the provider names, or null when it has none
-     * @param source where the attempt came from, or null when unknown
-     * @throws AuthException {@link ErrorCode#INVALID_PARAMETER} when the provider type is null
-     */
-    public void succeeded(String providerType, String account, String source) {
-        if (!enabled) {
-            return;
-        }
-        requireType(providerType);
-        if (account != null && pairs.remove(pairKey(providerType, account, known(source))) != null) {
-            size.decrementAndGet();
-        }
     }
 
     /**
@@ -346,6 +281,7 @@ public final class LogInThrottle {
         }
     }
 
+    /** Counts a failure in a bucket, adding it if it is missing (it was evicted while its attempt was in flight). */
     private void fail(Map<Key, Bucket> table, Key key, Limit limit, long now) {
         if (table.computeIfPresent(key, (k, bucket) -> limit.failed(bucket, now)) != null) {
             return;
@@ -532,7 +468,7 @@ public final class LogInThrottle {
             return bucket == null ? new Bucket(now, 1) : new Bucket(bucket.emptyAt(), bucket.inFlight() + 1);
         }
 
-        /** One more failure; capped at a full bucket, so failures racing past {@code check} cannot lengthen a lock-out. */
+        /** One more failure; capped at a full bucket, so a failure counted after an eviction cannot lengthen a lock-out. */
         Bucket failed(Bucket bucket, long now) {
             return new Bucket(now + Math.min(full, backlog(bucket, now) + interval), bucket == null ? 0 : bucket.inFlight());
         }

@@ -35,8 +35,7 @@ class LogInThrottleTest {
     void theAccountLimitRefusesTheAttemptAfterExactlyAccountFailuresFailures() {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
         for (int i = 0; i < 10; i++) {
-            throttle.check(TYPE, ALICE, ATTACKER_IP);
-            throttle.failed(TYPE, ALICE, ATTACKER_IP);
+            throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
         }
 
         AuthException refused = refusal(throttle, ALICE, ATTACKER_IP);
@@ -69,8 +68,7 @@ class LogInThrottleTest {
 
         clock.advance(Duration.ofSeconds(45 + 2 * 90));
         for (int i = 0; i < 3; i++) {
-            throttle.check(TYPE, ALICE, ATTACKER_IP);
-            throttle.failed(TYPE, ALICE, ATTACKER_IP);
+            throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
         }
 
         assertThat(refusal(throttle, ALICE, ATTACKER_IP).retryAfter()).as("three intervals drained, three more attempts")
@@ -78,11 +76,22 @@ class LogInThrottleTest {
     }
 
     @Test
-    void failuresRacingPastTheCheckNeverLengthenTheWaitBeyondOneInterval() {
+    void hammeringARefusedPairNeverLengthensTheWaitBeyondOneInterval() {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
 
-        failTimes(throttle, ALICE, null, 10_000);
+        // begin holds a place before the provider answers, so no failure can race past the limit:
+        // of 10,000 attempts, the first 10 are counted and the rest refused without counting.
+        int refused = 0;
+        for (int i = 0; i < 10_000; i++) {
+            try {
+                throttle.begin(TYPE, ALICE, null).failed();
+            } catch (AuthException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+                refused++;
+            }
+        }
 
+        assertThat(refused).isEqualTo(10_000 - 10);
         assertThat(refusal(throttle, ALICE, null).retryAfter()).hasValue(Duration.ofSeconds(90));
         clock.advance(Duration.ofSeconds(90));
         assertAllowed(throttle, ALICE, null);
@@ -103,7 +112,7 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(settings(10, 15), clock);
         failTimes(throttle, ALICE, ATTACKER_IP, 9);
 
-        throttle.succeeded(TYPE, ALICE, ATTACKER_IP);
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).succeeded();
 
         // The pair starts again at zero; the source still holds its 9 of 15, so only 6 more fit.
         failTimes(throttle, ALICE, ATTACKER_IP, 6);
@@ -116,7 +125,7 @@ class LogInThrottleTest {
         failTimes(throttle, ALICE, ATTACKER_IP, 10);
 
         assertAllowed(throttle, ALICE, VICTIM_IP);
-        throttle.succeeded(TYPE, ALICE, VICTIM_IP);
+        throttle.begin(TYPE, ALICE, VICTIM_IP).succeeded();
 
         assertThat(refusal(throttle, ALICE, ATTACKER_IP).code()).as("the victim's success clears only the victim's pair")
                 .isEqualTo(ErrorCode.RATE_LIMITED);
@@ -129,8 +138,7 @@ class LogInThrottleTest {
         AuthException last = null;
         for (int i = 0; i < 200; i++) {
             try {
-                throttle.check(TYPE, "user" + i + "@example.com", ATTACKER_IP);
-                throttle.failed(TYPE, "user" + i + "@example.com", ATTACKER_IP);
+                throttle.begin(TYPE, "user" + i + "@example.com", ATTACKER_IP).failed();
                 recorded++;
             } catch (AuthException e) {
                 last = e;
@@ -150,12 +158,12 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(settings(10, 15), clock);
         failTimes(throttle, ALICE, ATTACKER_IP, 10);
 
-        assertThatCode(() -> throttle.check("custom-function", ALICE, ATTACKER_IP)).doesNotThrowAnyException();
+        assertThatCode(() -> throttle.begin("custom-function", ALICE, ATTACKER_IP).abandoned()).doesNotThrowAnyException();
         for (int i = 0; i < 5; i++) {
-            throttle.failed("custom-function", ALICE, ATTACKER_IP);
+            throttle.begin("custom-function", ALICE, ATTACKER_IP).failed();
         }
 
-        assertThat(catchThrowableOfType(AuthException.class, () -> throttle.check("custom-function", ALICE, ATTACKER_IP))
+        assertThat(catchThrowableOfType(AuthException.class, () -> throttle.begin("custom-function", ALICE, ATTACKER_IP))
                 .getMessage()).startsWith("too many failed log-ins from this address");
     }
 
@@ -168,7 +176,7 @@ class LogInThrottleTest {
         assertAllowed(throttle, ALICE, VICTIM_IP);
         for (int i = 0; i < 200; i++) {
             assertAllowed(throttle, "user" + i + "@example.com", null);
-            throttle.failed(TYPE, "user" + i + "@example.com", null);
+            throttle.begin(TYPE, "user" + i + "@example.com", null).failed();
         }
     }
 
@@ -176,7 +184,7 @@ class LogInThrottleTest {
     void aBlankSourceIsAnUnknownSourceNotOneSharedByEveryone() {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
         for (int i = 0; i < 200; i++) {
-            throttle.failed(TYPE, "user" + i + "@example.com", " ");
+            throttle.begin(TYPE, "user" + i + "@example.com", " ").failed();
         }
         failTimes(throttle, ALICE, "", 10);
 
@@ -189,12 +197,12 @@ class LogInThrottleTest {
     void withoutAnAccountOnlyTheSourceLimitApplies() {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
         for (int i = 0; i < 99; i++) {
-            throttle.failed(TYPE, null, ATTACKER_IP);
+            throttle.begin(TYPE, null, ATTACKER_IP).failed();
         }
         assertAllowed(throttle, null, ATTACKER_IP);
         assertThat(throttle.trackedBuckets()).as("no pair bucket without an account").isEqualTo(1);
 
-        throttle.failed(TYPE, null, ATTACKER_IP);
+        throttle.begin(TYPE, null, ATTACKER_IP).failed();
 
         assertThat(refusal(throttle, null, ATTACKER_IP).getMessage()).startsWith("too many failed log-ins from this address");
     }
@@ -204,7 +212,7 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
 
         failTimes(throttle, null, null, 1_000);
-        throttle.succeeded(TYPE, null, null);
+        throttle.begin(TYPE, null, null).succeeded();
 
         assertThat(throttle.trackedBuckets()).isZero();
     }
@@ -215,7 +223,7 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(off, clock);
 
         failTimes(throttle, ALICE, ATTACKER_IP, 1_000);
-        throttle.succeeded(TYPE, ALICE, ATTACKER_IP);
+        throttle.begin(TYPE, ALICE, ATTACKER_IP).succeeded();
 
         assertAllowed(throttle, ALICE, ATTACKER_IP);
         assertThat(throttle.trackedBuckets()).isZero();
@@ -226,7 +234,7 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(settings(10, 11), clock);
         failTimes(throttle, ALICE, ATTACKER_IP, 10);
         AuthException byPair = refusal(throttle, ALICE, ATTACKER_IP);
-        throttle.failed(TYPE, "bob@example.com", ATTACKER_IP);
+        throttle.begin(TYPE, "bob@example.com", ATTACKER_IP).failed();
         AuthException bySource = refusal(throttle, "bob@example.com", ATTACKER_IP);
 
         for (AuthException e : List.of(byPair, bySource)) {
@@ -241,7 +249,7 @@ class LogInThrottleTest {
     void aNullProviderTypeIsAnInvalidParameter() {
         LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
 
-        AuthException e = catchThrowableOfType(AuthException.class, () -> throttle.check(null, ALICE, ATTACKER_IP));
+        AuthException e = catchThrowableOfType(AuthException.class, () -> throttle.begin(null, ALICE, ATTACKER_IP));
 
         assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PARAMETER);
     }
@@ -254,7 +262,7 @@ class LogInThrottleTest {
 
         race(16, thread -> {
             for (int i = 0; i < 50; i++) {
-                throttle.failed(TYPE, ALICE, ATTACKER_IP);
+                throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
             }
         });
 
@@ -269,14 +277,15 @@ class LogInThrottleTest {
 
         race(16, thread -> {
             for (int i = 0; i < 50; i++) {
-                throttle.failed(TYPE, "user" + thread + "-" + (i % 5) + "@example.com", ATTACKER_IP);
+                throttle.begin(TYPE, "user" + thread + "-" + (i % 5) + "@example.com", ATTACKER_IP).failed();
             }
         });
 
+        // Counted before the refusal: a begin refused by the source leaves its new pair bucket behind, empty.
+        assertThat(throttle.trackedBuckets()).isEqualTo(16 * 5 + 1);
         AuthException refused = refusal(throttle, "someone-else@example.com", ATTACKER_IP);
         assertThat(refused.getMessage()).startsWith("too many failed log-ins from this address");
         assertThat(refused.retryAfter()).hasValue(Duration.ofSeconds(1));
-        assertThat(throttle.trackedBuckets()).isEqualTo(16 * 5 + 1);
     }
 
     @Test
@@ -286,9 +295,11 @@ class LogInThrottleTest {
         failTimes(throttle, huge, ATTACKER_IP, 10);
 
         assertThat(refusal(throttle, new String(huge.toCharArray()), ATTACKER_IP).getMessage()).doesNotContain("aaaa");
+        assertThat(throttle.trackedBuckets()).isEqualTo(2);
         assertAllowed(throttle, huge.substring(1) + "b", ATTACKER_IP);
         assertAllowed(throttle, huge.substring(1), ATTACKER_IP);
-        assertThat(throttle.trackedBuckets()).isEqualTo(2);
+        assertThat(throttle.trackedBuckets()).as("each allowed attempt leaves an empty pair bucket for the sweep")
+                .isEqualTo(4);
     }
 
     @Test
@@ -312,7 +323,7 @@ class LogInThrottleTest {
         }
 
         for (int i = 0; i < 5_000; i++) {
-            throttle.failed(TYPE, "flood" + i + "@example.com", null);
+            throttle.begin(TYPE, "flood" + i + "@example.com", null).failed();
             assertThat(throttle.trackedBuckets()).isLessThanOrEqualTo(1_000);
         }
 
@@ -329,7 +340,7 @@ class LogInThrottleTest {
 
         race(16, thread -> {
             for (int i = 0; i < 500; i++) {
-                throttle.failed(TYPE, "user" + thread + "-" + i, "192.0.2." + (i % 200));
+                throttle.begin(TYPE, "user" + thread + "-" + i, "192.0.2." + (i % 200)).failed();
             }
         });
 
@@ -342,24 +353,54 @@ class LogInThrottleTest {
         LogInThrottle throttle = new LogInThrottle(new ThrottleSettings(true, 10, Duration.ofMinutes(15), 100,
                 Duration.ofHours(1), 1_000), clock);
         for (int i = 0; i < 1_000; i++) {
-            throttle.failed(TYPE, "user" + i + "@example.com", null);
+            throttle.begin(TYPE, "user" + i + "@example.com", null).failed();
         }
         assertThat(throttle.trackedBuckets()).isEqualTo(1_000);
 
         clock.advance(Duration.ofSeconds(90));
-        throttle.failed(TYPE, ALICE, null);
+        throttle.begin(TYPE, ALICE, null).failed();
 
         assertThat(throttle.trackedBuckets()).as("every drained bucket removed, only the new one left").isEqualTo(1);
     }
 
     @Test
-    void aSuccessFreesThePairsBucket() {
-        LogInThrottle throttle = new LogInThrottle(ThrottleSettings.DEFAULTS, clock);
-        throttle.failed(TYPE, ALICE, null);
+    void aSuccessFreesThePairsBucketAtTheNextSweep() {
+        // maxEntries 16,384: a sweep of empty buckets runs every 1,024 new buckets (maxEntries / 16).
+        LogInThrottle throttle = new LogInThrottle(new ThrottleSettings(true, 10, Duration.ofMinutes(15), 100,
+                Duration.ofHours(1), 16_384), clock);
+        throttle.begin(TYPE, ALICE, null).failed();
 
-        throttle.succeeded(TYPE, ALICE, null);
+        throttle.begin(TYPE, ALICE, null).succeeded();
 
-        assertThat(throttle.trackedBuckets()).isZero();
+        // Unlike the old step API's succeeded(), which removed the bucket at once, a settled success
+        // leaves it empty; the next sweep frees it. New buckets 2 to 1,023 hold one failure each.
+        for (int i = 2; i <= 1_023; i++) {
+            throttle.begin(TYPE, "user" + i + "@example.com", null).failed();
+        }
+        assertThat(throttle.trackedBuckets()).isEqualTo(1_023);
+        throttle.begin(TYPE, "user1024@example.com", null).failed();
+
+        assertThat(throttle.trackedBuckets()).as("the 1,024th new bucket's sweep freed the success's empty one")
+                .isEqualTo(1_023);
+    }
+
+    @Test
+    void aFailureInFlightStillCountsWhenItsBucketWasEvicted() {
+        LogInThrottle throttle = new LogInThrottle(new ThrottleSettings(true, 10, Duration.ofMinutes(15), 100,
+                Duration.ofHours(1), 1_000), clock);
+        LogInThrottle.Attempt alice = throttle.begin(TYPE, ALICE, null);
+        for (int i = 0; i < 999; i++) {
+            failTimes(throttle, "full" + i + "@example.com", null, 10);
+        }
+        // The table is full; one more bucket evicts a tenth, nearest to empty first: Alice's, one place in flight.
+        throttle.begin(TYPE, "trigger@example.com", null).failed();
+        assertThat(throttle.trackedBuckets()).isLessThanOrEqualTo(1_000);
+
+        alice.failed();
+
+        failTimes(throttle, ALICE, null, 9);
+        assertThat(refusal(throttle, ALICE, null).retryAfter()).as("the evicted attempt's failure was counted anew")
+                .hasValue(Duration.ofSeconds(90));
     }
 
     @Test
@@ -374,19 +415,20 @@ class LogInThrottleTest {
 
     private static void failTimes(LogInThrottle throttle, String account, String source, int times) {
         for (int i = 0; i < times; i++) {
-            throttle.failed(TYPE, account, source);
+            throttle.begin(TYPE, account, source).failed();
         }
     }
 
     private static AuthException refusal(LogInThrottle throttle, String account, String source) {
-        AuthException e = catchThrowableOfType(AuthException.class, () -> throttle.check(TYPE, account, source));
+        AuthException e = catchThrowableOfType(AuthException.class, () -> throttle.begin(TYPE, account, source));
         assertThat(e).as("the attempt should be refused").isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
         return e;
     }
 
+    /** Begins an attempt, which must be let in, and abandons it: it counts for nothing. */
     private static void assertAllowed(LogInThrottle throttle, String account, String source) {
-        assertThatCode(() -> throttle.check(TYPE, account, source)).doesNotThrowAnyException();
+        assertThatCode(() -> throttle.begin(TYPE, account, source).abandoned()).doesNotThrowAnyException();
     }
 
     @Test
@@ -422,14 +464,19 @@ class LogInThrottleTest {
     }
 
     @Test
-    void aSuccessInFlightForgetsTheSettledFailuresButNotTheOthersInFlight() {
+    void aSuccessInFlightForgetsTheSettledFailuresButNotTheOthersInFlight() throws Exception {
         LogInThrottle throttle = new LogInThrottle(settings(2, 100), clock);
         throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
         LogInThrottle.Attempt inFlight = throttle.begin(TYPE, ALICE, ATTACKER_IP);
         throttle.begin(TYPE, ALICE, VICTIM_IP).succeeded();   // another source's pair: no effect here
-        AuthException refused = catchThrowableOfType(AuthException.class, () -> throttle.check(TYPE, ALICE, ATTACKER_IP));
-        assertThat(refused).isNull();
+        // The settled failure alone does not refuse: the next attempt waits for the one in flight
+        // (a refusal would end it at once), and gets in when that one is settled.
+        java.util.concurrent.CompletableFuture<LogInThrottle.Attempt> waiting =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> throttle.begin(TYPE, ALICE, ATTACKER_IP));
+        Thread.sleep(50);
+        assertThat(waiting).isNotDone();
         inFlight.succeeded();
+        waiting.get(10, TimeUnit.SECONDS).abandoned();
         throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
         throttle.begin(TYPE, ALICE, ATTACKER_IP).failed();
         assertThat(catchThrowableOfType(AuthException.class, () -> throttle.begin(TYPE, ALICE, ATTACKER_IP)).code())
