@@ -24,9 +24,9 @@ class GoogleProviderContractTest extends CredentialProviderContract {
     static final String CLIENT_SECRET = "GOCSPX-contract-client-secret";
 
     private final TestClock clock = new TestClock();
-    private final FakeGoogle google = new FakeGoogle(clock).client(CLIENT_ID, CLIENT_SECRET, "postmessage");
-    private final FakeGoogle.Account alice = google.addAccount("110169484474386276334", "alice@example.com", true, "Alice Liddell");
-    private final FakeGoogle.Account bob = google.addAccount("104783920918273645102", "bob@example.com", false, "Bob Builder");
+    final FakeGoogle google = new FakeGoogle(clock).client(CLIENT_ID, CLIENT_SECRET, "postmessage");
+    final FakeGoogle.Account alice = google.addAccount("110169484474386276334", "alice@example.com", true, "Alice Liddell");
+    final FakeGoogle.Account bob = google.addAccount("104783920918273645102", "bob@example.com", false, "Bob Builder");
 
     @Override
     protected CredentialProvider createProvider() {
