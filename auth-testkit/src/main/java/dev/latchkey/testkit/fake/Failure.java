@@ -10,6 +10,14 @@ public enum Failure {
     DOWN,
     /** The server accepts the connection and reads the request but never answers. {@code NETWORK}, within a timeout. */
     STALL,
+    /**
+     * The server answers at once with headers, then trickles the body: {@link JsonEndpointBackend#SLOW_CHUNK_BYTES}
+     * bytes every {@link JsonEndpointBackend#SLOW_CHUNK_PERIOD}, so the whole answer takes minutes
+     * while no single read ever waits long. A read timeout alone never fires; only a provider with
+     * a deadline for the whole call (OkHttp's {@code callTimeout}) gives up in time. {@code NETWORK},
+     * within a timeout. An answer already trickling keeps trickling until {@link FakeBackend#close()}.
+     */
+    SLOW,
     /** HTTP 500 with a JSON error body. {@code PROVIDER_BACKEND}. */
     SERVER_ERROR,
     /** HTTP 429 with {@code Retry-After}. {@code RATE_LIMITED} or {@code PROVIDER_BACKEND}. */

@@ -9,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -53,6 +55,12 @@ public class JsonEndpointBackend implements FakeBackend {
      * answer a provider should read (SECURITY.md #7 bounds reads at 1 MB).
      */
     public static final int OVERSIZED_BYTES = 1_048_576 + 65_536;
+    /** How many bytes of the body {@link Failure#SLOW} sends at a time. */
+    public static final int SLOW_CHUNK_BYTES = 16;
+    /** How long {@link Failure#SLOW} waits between two chunks of the body. */
+    public static final Duration SLOW_CHUNK_PERIOD = Duration.ofMillis(250);
+    /** The body {@link Failure#SLOW} trickles is padded to this size: at the pace above it takes 4 minutes. */
+    public static final int SLOW_BODY_BYTES = 16 * 960;
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
     private static final String JSON = "application/json; charset=utf-8";
@@ -267,6 +275,8 @@ public class JsonEndpointBackend implements FakeBackend {
                 return new MockResponse.Builder().code(200).setHeader("Content-Type", JSON).body(GARBAGE_BODY).build();
             case OVERSIZED:
                 return oversized(routed(request));
+            case SLOW:
+                return trickled(routed(request));
             case DOWN:
             default:
                 // DOWN closes the server; a request that raced the shutdown gets a dropped connection.
@@ -307,6 +317,21 @@ public class JsonEndpointBackend implements FakeBackend {
         }
         return new MockResponse.Builder().code(200).setHeader("Content-Type", JSON)
                 .chunkedBody(GSON.toJson(padded), 64 * 1024).build();
+    }
+
+    /** The answer the script would give, padded and sent a few bytes at a time: each read is quick, the whole is not. */
+    private static MockResponse trickled(JsonReply reply) {
+        JsonElement tree = GSON.toJsonTree(reply.body());
+        JsonObject padded = new JsonObject();
+        if (tree.isJsonObject()) {
+            tree.getAsJsonObject().entrySet().forEach(e -> padded.add(e.getKey(), e.getValue()));
+        }
+        padded.addProperty("padding", "x".repeat(SLOW_BODY_BYTES));
+        MockResponse.Builder builder = new MockResponse.Builder().code(reply.status()).setHeader("Content-Type", JSON);
+        reply.headers().forEach(builder::setHeader);
+        return builder.body(GSON.toJson(padded))
+                .throttleBody(SLOW_CHUNK_BYTES, SLOW_CHUNK_PERIOD.toMillis(), TimeUnit.MILLISECONDS)
+                .build();
     }
 
     private static BackendRequest toRequest(RecordedRequest recorded) {

@@ -145,6 +145,43 @@ class JsonEndpointBackendTest {
     }
 
     @Test
+    void slowAnswersAtOnceButTricklesTheBodySoOnlyADeadlineForTheWholeCallEndsIt() throws IOException {
+        backend.failWith(Failure.SLOW);
+        OkHttpClient deadline = client.newBuilder().callTimeout(Duration.ofMillis(1500)).build();
+        long start = System.nanoTime();
+        try (Response response = deadline.newCall(new Request.Builder().url(backend.url("/verify"))
+                .post(RequestBody.create("{\"token\":\"t\"}", JSON)).build()).execute()) {
+            assertThat(response.code()).as("the headers come at once").isEqualTo(200);
+            byte[] first = response.body().source().readByteArray(JsonEndpointBackend.SLOW_CHUNK_BYTES * 2L);
+            assertThat(first).as("chunks keep coming, each within the 300 ms read timeout").hasSize(32);
+            assertThatThrownBy(() -> response.body().string())
+                    .as("the whole body takes minutes: the call's deadline ends it")
+                    .isInstanceOf(InterruptedIOException.class);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(backend.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void closeEndsATrickledAnswer() {
+        backend.failWith(Failure.SLOW);
+        CompletableFuture<String> trickling = CompletableFuture.supplyAsync(() -> {
+            try (Response r = client.newBuilder().callTimeout(Duration.ofMinutes(10)).build()
+                    .newCall(new Request.Builder().url(backend.url("/verify")).post(RequestBody.create("{}", JSON)).build())
+                    .execute()) {
+                return "read " + r.body().string().length();
+            } catch (IOException e) {
+                return "failed " + e.getClass().getSimpleName();
+            }
+        });
+        awaitRequests(1);
+
+        backend.close();
+        assertThat(assertTimeoutPreemptively(Duration.ofSeconds(10), () -> trickling.join()))
+                .as("the trickle ends with the connection").startsWith("failed");
+    }
+
+    @Test
     void serverErrorIs500WithAJsonError() throws IOException {
         backend.failWith(Failure.SERVER_ERROR);
         try (Response response = post("/verify", "{}")) {
