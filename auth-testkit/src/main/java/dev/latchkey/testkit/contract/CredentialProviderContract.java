@@ -50,6 +50,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.junit.jupiter.api.parallel.Resources;
 
@@ -88,12 +89,20 @@ import org.junit.jupiter.api.parallel.Resources;
  * rule instead of hanging the build. The contract never prints a secret: findings show where a
  * secret appeared, with every secret replaced by {@code <secret>}.
  *
+ * <h2>Levels</h2>
+ * Rules added after the first release carry {@link AddedAtLevel}; a rule new in this release is
+ * provisional for tests that declare an older level ({@link ContractLevel}): its failure is
+ * reported as a skip with a warning for one release, then it is required. Declare the level your
+ * tests were written against with {@code latchkey.contract.level} in
+ * {@code src/test/resources/junit-platform.properties}.
+ *
  * <p>Rules are public test methods; do not override them to silence a rule (JUnit would then not
  * run it): fix the provider, or fix the factory methods when the contract misunderstood the
  * provider. Rules that need something the test did not supply ({@link #invalidCredentials},
  * {@link #backend()}, {@link #invalidSettings()}) are aborted with the reason, shown as skipped.
  */
 @TestInstance(TestInstance.Lifecycle.PER_METHOD)
+@ExtendWith(ContractLevel.class)
 public abstract class CredentialProviderContract implements CredentialProviderContractRules {
     /** The setting name {@code required_unknownSettingFailsStart} adds; no provider should know it. */
     public static final String UNKNOWN_SETTING = "latchkeyContractUnknownSetting";
@@ -770,6 +779,17 @@ public abstract class CredentialProviderContract implements CredentialProviderCo
                 "give every backend call a timeout (the shared OkHttpClient from context.service(OkHttpClient.class) has"
                         + " one; client.newBuilder().callTimeout(...) sets a shorter one) and map the timeout"
                         + " (java.io.InterruptedIOException) to AuthException(ErrorCode.NETWORK)");
+    }
+
+    @Override
+    @Test
+    @AddedAtLevel(2)
+    public void optional_slowBackendIsBoundedByTimeout() {
+        expectBackendFailure(Failure.SLOW, env.timeouts().backendStall(), EnumSet.of(ErrorCode.NETWORK),
+                "give every backend call a deadline for the whole call, not only for each read: a server that"
+                        + " trickles its answer a few bytes at a time never trips a read timeout. OkHttp's"
+                        + " client.newBuilder().callTimeout(...) does it; map the timeout (java.io.InterruptedIOException)"
+                        + " to AuthException(ErrorCode.NETWORK)");
     }
 
     @Override

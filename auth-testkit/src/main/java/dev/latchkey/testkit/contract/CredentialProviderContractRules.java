@@ -185,6 +185,18 @@ public interface CredentialProviderContractRules {
     void optional_backendStallIsBoundedByTimeout() throws Throwable;
 
     /**
+     * The backend answers at once but trickles its body a few bytes at a time ({@code Failure.SLOW},
+     * minutes for the whole answer); the call fails with {@code NETWORK} within
+     * {@link ContractTimeouts#backendStall()}: the provider has a deadline for the whole call, not
+     * only a read timeout, which such a server never trips (SECURITY.md #7). Added at contract
+     * level 2 ({@link AddedAtLevel}), provisional while the testkit is at level 2 for tests that
+     * declare level 1 ({@link ContractLevel}). Skipped without a backend.
+     *
+     * @throws Throwable when the rule is broken
+     */
+    void optional_slowBackendIsBoundedByTimeout() throws Throwable;
+
+    /**
      * A backend answering 500 makes valid credentials fail with
      * {@code AuthException(PROVIDER_BACKEND)}, not INVALID_CREDENTIALS (SECURITY.md #7). Skipped
      * without a fake backend.

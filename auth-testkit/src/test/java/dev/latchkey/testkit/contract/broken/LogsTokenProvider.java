@@ -9,27 +9,27 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * Broken on purpose: when it refuses a token it logs it (JUL and {@code System.err}) and puts it
- * in the exception's message.
+ * Broken on purpose: when it refuses a token it logs it (JUL) and prints it to {@code System.err},
+ * "for debugging". Its exception message is clean.
  */
-public final class LeakyProvider extends TokenProvider {
-    static final String TYPE = "test-leaky";
+public final class LogsTokenProvider extends TokenProvider {
+    static final String TYPE = "test-logs-token";
     /** Every token this provider's test makes starts with this, so a test can look for leaks of it. */
-    static final String TOKEN_PREFIX = "leaky-secret";
+    static final String TOKEN_PREFIX = "logged-secret";
 
-    private final Logger log = Logger.getLogger(LeakyProvider.class.getName());
+    private final Logger log = Logger.getLogger(LogsTokenProvider.class.getName());
 
-    LeakyProvider() {
+    LogsTokenProvider() {
         super(TYPE, TOKEN_PREFIX);
     }
 
     @Override
     Identity identity(String token, String name) {
         if (!"alice".equals(name) && !"bob".equals(name)) {
-            // The bugs: the token goes to the log, to the console and into the message.
+            // The bug: the token goes to the log and to the console.
             log.info("refused token " + token);
             System.err.println("refused token " + token);
-            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "unknown token " + token);
+            throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "unknown token");
         }
         return super.identity(token, name);
     }
@@ -38,7 +38,7 @@ public final class LeakyProvider extends TokenProvider {
     public static class Contract extends TokenProviderContract {
         /** Creates the contract run. */
         public Contract() {
-            super(TYPE, TOKEN_PREFIX, LeakyProvider::new);
+            super(TYPE, TOKEN_PREFIX, LogsTokenProvider::new);
         }
 
         @Override
