@@ -11,7 +11,8 @@ public enum Failure {
     /** The server accepts the connection and reads the request but never answers. {@code NETWORK}, within a timeout. */
     STALL,
     /**
-     * The server answers at once with headers, then trickles the body: {@link JsonEndpointBackend#SLOW_CHUNK_BYTES}
+     * The server answers at once with headers, then trickles the body (JSON whitespace, then the
+     * answer the backend would have given): {@link JsonEndpointBackend#SLOW_CHUNK_BYTES}
      * bytes every {@link JsonEndpointBackend#SLOW_CHUNK_PERIOD}, so the whole answer takes minutes
      * while no single read ever waits long. A read timeout alone never fires; only a provider with
      * a deadline for the whole call (OkHttp's {@code callTimeout}) gives up in time. {@code NETWORK},
@@ -25,9 +26,10 @@ public enum Failure {
     /** HTTP 200 whose body, although labelled {@code application/json}, is not JSON. {@code PROVIDER_BACKEND}. */
     GARBAGE,
     /**
-     * HTTP 200 with the answer the backend would have given, padded past
-     * {@link JsonEndpointBackend#OVERSIZED_BYTES} bytes and sent chunked (no {@code Content-Length}),
-     * so only a provider that bounds what it reads notices. {@code PROVIDER_BACKEND}.
+     * HTTP 200 with the answer the backend would have given, after
+     * {@link JsonEndpointBackend#OVERSIZED_BYTES} bytes of JSON whitespace, sent chunked (no
+     * {@code Content-Length}): it parses to the same value, object or array, so only a provider
+     * that bounds what it reads notices. {@code PROVIDER_BACKEND}.
      */
     OVERSIZED
 }

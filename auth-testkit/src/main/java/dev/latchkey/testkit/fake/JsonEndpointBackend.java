@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -51,7 +52,7 @@ import okio.ByteString;
  */
 public class JsonEndpointBackend implements FakeBackend {
     /**
-     * The size of the padding {@link Failure#OVERSIZED} adds: 1 MiB and 64 KiB, more than any
+     * The whitespace {@link Failure#OVERSIZED} sends before the answer: 1 MiB and 64 KiB, more than any
      * answer a provider should read (SECURITY.md #7 bounds reads at 1 MB).
      */
     public static final int OVERSIZED_BYTES = 1_048_576 + 65_536;
@@ -59,7 +60,7 @@ public class JsonEndpointBackend implements FakeBackend {
     public static final int SLOW_CHUNK_BYTES = 16;
     /** How long {@link Failure#SLOW} waits between two chunks of the body. */
     public static final Duration SLOW_CHUNK_PERIOD = Duration.ofMillis(250);
-    /** The body {@link Failure#SLOW} trickles is padded to this size: at the pace above it takes 4 minutes. */
+    /** The whitespace {@link Failure#SLOW} sends before the answer: at the pace above, 4 minutes of it. */
     public static final int SLOW_BODY_BYTES = 16 * 960;
 
     private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
@@ -102,6 +103,26 @@ public class JsonEndpointBackend implements FakeBackend {
     public JsonEndpointBackend route(String path, Handler handler) {
         routes.put(checkedPath(path), Objects.requireNonNull(handler, "handler"));
         return this;
+    }
+
+    /**
+     * A handler that plays replies in turn, one per request, then repeats the last: a script for
+     * a backend that, say, fails twice and then answers ({@code inTurn(JsonReply.status(503, ...),
+     * JsonReply.status(503, ...), JsonReply.ok(...))}). Thread-safe: racing requests each get
+     * their own turn.
+     *
+     * @param first the first reply
+     * @param then the replies after it, in order
+     * @return the handler, for {@link #route(String, Handler)}
+     */
+    public static Handler inTurn(JsonReply first, JsonReply... then) {
+        List<JsonReply> script = new ArrayList<>();
+        script.add(Objects.requireNonNull(first, "first"));
+        for (JsonReply reply : then) {
+            script.add(Objects.requireNonNull(reply, "a reply of the script"));
+        }
+        AtomicInteger turn = new AtomicInteger();
+        return request -> script.get(Math.min(turn.getAndIncrement(), script.size() - 1));
     }
 
     /**
@@ -307,29 +328,25 @@ public class JsonEndpointBackend implements FakeBackend {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "text/plain").body(body).build();
     }
 
-    /** The answer the script would give, padded past the limit and sent chunked so only reading reveals its size. */
+    /**
+     * The answer the script would give, after {@link #OVERSIZED_BYTES} of JSON whitespace, sent chunked:
+     * every JSON parser reads the same value, whatever its shape (object, array, string), so only a
+     * provider that bounds what it reads can tell.
+     */
     private static MockResponse oversized(JsonReply reply) {
-        JsonElement tree = GSON.toJsonTree(reply.body());
-        JsonObject padded = new JsonObject();
-        padded.addProperty("padding", "x".repeat(OVERSIZED_BYTES));
-        if (tree.isJsonObject()) {
-            tree.getAsJsonObject().entrySet().forEach(e -> padded.add(e.getKey(), e.getValue()));
-        }
         return new MockResponse.Builder().code(200).setHeader("Content-Type", JSON)
-                .chunkedBody(GSON.toJson(padded), 64 * 1024).build();
+                .chunkedBody(" ".repeat(OVERSIZED_BYTES) + GSON.toJson(reply.body()), 64 * 1024).build();
     }
 
-    /** The answer the script would give, padded and sent a few bytes at a time: each read is quick, the whole is not. */
+    /**
+     * The answer the script would give, status and headers included, after {@link #SLOW_BODY_BYTES}
+     * of JSON whitespace, sent a few bytes at a time: each read is quick, the whole value arrives
+     * only after minutes.
+     */
     private static MockResponse trickled(JsonReply reply) {
-        JsonElement tree = GSON.toJsonTree(reply.body());
-        JsonObject padded = new JsonObject();
-        if (tree.isJsonObject()) {
-            tree.getAsJsonObject().entrySet().forEach(e -> padded.add(e.getKey(), e.getValue()));
-        }
-        padded.addProperty("padding", "x".repeat(SLOW_BODY_BYTES));
         MockResponse.Builder builder = new MockResponse.Builder().code(reply.status()).setHeader("Content-Type", JSON);
         reply.headers().forEach(builder::setHeader);
-        return builder.body(GSON.toJson(padded))
+        return builder.body(" ".repeat(SLOW_BODY_BYTES) + GSON.toJson(reply.body()))
                 .throttleBody(SLOW_CHUNK_BYTES, SLOW_CHUNK_PERIOD.toMillis(), TimeUnit.MILLISECONDS)
                 .build();
     }

@@ -225,6 +225,32 @@ class JsonEndpointBackendTest {
     }
 
     @Test
+    void oversizedKeepsAnArrayAnArraySoOnlyTheBoundCanTellTheDifference() throws IOException {
+        backend.route("/emails", request -> JsonReply.ok(java.util.List.of(Map.of("email", "a@example.com"))));
+        backend.failWith(Failure.OVERSIZED);
+        try (Response response = post("/emails", "{}")) {
+            byte[] body = response.body().bytes();
+            assertThat(body.length).isGreaterThan(JsonEndpointBackend.OVERSIZED_BYTES);
+            assertThat(JsonParser.parseString(new String(body, java.nio.charset.StandardCharsets.UTF_8)))
+                    .hasToString("[{\"email\":\"a@example.com\"}]");
+        }
+    }
+
+    @Test
+    void inTurnPlaysTheScriptThenRepeatsItsLastReply() throws IOException {
+        backend.route("/flaky", JsonEndpointBackend.inTurn(JsonReply.status(503, Map.of("error", "busy")),
+                JsonReply.status(500, Map.of("error", "oops")), JsonReply.ok(Map.of("sub", "alice"))));
+
+        int[] statuses = new int[4];
+        for (int i = 0; i < statuses.length; i++) {
+            try (Response response = post("/flaky", "{}")) {
+                statuses[i] = response.code();
+            }
+        }
+        assertThat(statuses).containsExactly(503, 500, 200, 200);
+    }
+
+    @Test
     void aClosedBackendCannotBeRestarted() {
         backend.url("/verify");
         backend.close();
