@@ -107,6 +107,20 @@ class GitHubProviderTest {
         assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.PROVIDER_BACKEND);
     }
 
+    /**
+     * The contract's OVERSIZED rule passes even without a bound here: it pads JSON objects but turns
+     * the array {@code /user/emails} answers into an object, which fails on its type. So the bound is
+     * checked with an answer that is valid apart from its size.
+     */
+    @Test
+    void anAnswerOverOneMegabyteIsRefusedEvenWhenItIsOtherwiseValid() {
+        github.route("/user", r -> JsonReply.ok(Map.of("id", 1001, "login", "alice",
+                "bio", "x".repeat(GitHubCalls.MAX_ANSWER_BYTES))));
+
+        AuthException e = assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.PROVIDER_BACKEND);
+        assertThat(e.getMessage()).contains("larger than");
+    }
+
     // ------------------------------------------------------------------------------------------
     // Codes and GitHub's refusals
     // ------------------------------------------------------------------------------------------
