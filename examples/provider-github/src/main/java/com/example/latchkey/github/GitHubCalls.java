@@ -21,8 +21,8 @@ import okhttp3.ResponseBody;
 /**
  * HTTP calls to GitHub through the engine's shared {@link OkHttpClient}, each bounded by the
  * {@code timeout} setting, reading at most {@link #MAX_ANSWER_BYTES}. What every endpoint means
- * the same by is mapped here: unreachable or too slow is {@code NETWORK}; HTTP 429, or 403 with
- * {@code X-RateLimit-Remaining: 0} (GitHub's primary rate limit), is {@code RATE_LIMITED}; 5xx, an
+ * the same by is mapped here: unreachable or too slow is {@code NETWORK}; HTTP 429, or a 403 that
+ * GitHub marks as a rate limit, is {@code RATE_LIMITED}; 5xx, an
  * oversized answer or one that is not JSON is {@code PROVIDER_BACKEND}. Other statuses are the
  * caller's to judge. Messages name the endpoint and the status, never a URL, a body or a token.
  */
@@ -77,7 +77,7 @@ final class GitHubCalls {
     private Answer call(String what, Request request) {
         try (Response response = http.newCall(request).execute()) {
             int status = response.code();
-            if (status == 429 || (status == 403 && "0".equals(response.header("X-RateLimit-Remaining")))) {
+            if (status == 429 || (status == 403 && isRateLimit(response))) {
                 throw AuthException.retryLater(ErrorCode.RATE_LIMITED,
                         "GitHub is limiting requests (" + what + " answered HTTP " + status + "): try again later",
                         retryAfter(response.header("Retry-After")));
@@ -112,6 +112,14 @@ final class GitHubCalls {
             // Not reported with the text: an answer may echo what was sent.
             throw new AuthException(ErrorCode.PROVIDER_BACKEND, what + "'s answer is not JSON");
         }
+    }
+
+    /**
+     * GitHub answers an exhausted primary rate limit with 403 and {@code X-RateLimit-Remaining: 0},
+     * a secondary one with 403 and {@code Retry-After}; any other 403 is a permission the caller judges.
+     */
+    private static boolean isRateLimit(Response response) {
+        return "0".equals(response.header("X-RateLimit-Remaining")) || response.header("Retry-After") != null;
     }
 
     private static Duration retryAfter(String header) {

@@ -5,7 +5,9 @@ import static com.example.latchkey.github.GitHubProviderContractTest.code;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.tuple;
 
+import com.google.gson.JsonParser;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.Credentials;
 import dev.latchkey.api.ErrorCode;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,7 +105,7 @@ class GitHubProviderTest {
     @ParameterizedTest
     @ValueSource(strings = {"\"1001\"", "-5", "1.5", "null", "{}"})
     void anIdThatIsNotAPositiveIntegerIsABackendError(String id) {
-        github.route("/user", r -> JsonReply.ok(com.google.gson.JsonParser.parseString("{\"id\": " + id + ", \"login\": \"alice\"}")));
+        github.route("/user", r -> JsonReply.ok(JsonParser.parseString("{\"id\": " + id + ", \"login\": \"alice\"}")));
 
         assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.PROVIDER_BACKEND);
     }
@@ -172,10 +175,11 @@ class GitHubProviderTest {
         assertThat(e.retryAfter()).contains(Duration.ofSeconds(120));
     }
 
-    @Test
-    void anExhaustedPrimaryRateLimitIsRateLimitedNotAMissingEmail() {
-        github.route("/user/emails", r -> JsonReply.status(403, Map.of("message", "API rate limit exceeded"))
-                .withHeader("X-RateLimit-Remaining", "0"));
+    @ParameterizedTest
+    @ValueSource(strings = {"X-RateLimit-Remaining: 0", "Retry-After: 30"})
+    void a403ThatGitHubMarksAsARateLimitIsRateLimitedNotAMissingEmail(String header) {
+        String[] h = header.split(": ");
+        github.route("/user/emails", r -> JsonReply.status(403, Map.of("message", "API rate limit exceeded")).withHeader(h[0], h[1]));
 
         assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
     }
@@ -186,9 +190,9 @@ class GitHubProviderTest {
 
         List<BackendRequest> requests = github.requests();
         assertThat(requests).extracting(BackendRequest::method, BackendRequest::path).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("POST", "/login/oauth/access_token"),
-                org.assertj.core.groups.Tuple.tuple("GET", "/user"),
-                org.assertj.core.groups.Tuple.tuple("GET", "/user/emails"));
+                tuple("POST", "/login/oauth/access_token"),
+                tuple("GET", "/user"),
+                tuple("GET", "/user/emails"));
         assertThat(requests.get(0).header("Accept")).contains("application/json");
         assertThat(requests.get(0).formBody()).containsOnlyKeys("client_id", "client_secret", "code");
         for (BackendRequest api : requests.subList(1, 3)) {
@@ -248,7 +252,7 @@ class GitHubProviderTest {
 
             assertThat(again.id()).isEqualTo(user.id());
             assertThat(user.identities()).extracting(Identity::providerType, Identity::subject)
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(GitHubProvider.TYPE, "1001"));
+                    .containsExactly(tuple(GitHubProvider.TYPE, "1001"));
             assertThat(user.profile().email()).isEqualTo("alice@example.com");
         }
     }
@@ -258,7 +262,7 @@ class GitHubProviderTest {
                 "tokenUrl", github.tokenUrl(), "apiUrl", github.apiUrl(), "timeout", "PT2S");
     }
 
-    private static AuthException assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
+    private static AuthException assertCode(ThrowingCallable call, ErrorCode code) {
         AuthException e = catchThrowableOfType(AuthException.class, call);
         assertThat(e).as("an AuthException").isNotNull();
         assertThat(e.code()).as(e.toString()).isEqualTo(code);
