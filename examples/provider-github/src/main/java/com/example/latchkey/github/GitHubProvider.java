@@ -194,7 +194,9 @@ public final class GitHubProvider implements CredentialProvider {
 
     /** The primary address if GitHub has verified it; null otherwise, or when the email scope was not granted. */
     private static String primaryVerifiedEmail(Started s, String accessToken) {
-        GitHubCalls.Answer answer = s.calls().get(EMAILS_ENDPOINT, s.settings().api("user", "emails"), accessToken);
+        GitHubCalls.Answer answer = s.calls().get(EMAILS_ENDPOINT,
+                // GitHub pages lists, 30 entries by default; 100 is its largest page.
+                s.settings().api("user", "emails").newBuilder().addQueryParameter("per_page", "100").build(), accessToken);
         if (answer.status() == 403 || answer.status() == 404) {
             return null;
         }

@@ -38,7 +38,7 @@ final class FakeGitHub extends JsonEndpointBackend {
     FakeGitHub() {
         route("/login/oauth/access_token", this::exchange);
         route("/user", r -> grant(r).map(g -> JsonReply.ok(user(g.account()))).orElse(badCredentials()));
-        route("/user/emails", r -> grant(r).map(g -> g.scope().contains("user:email") ? JsonReply.ok(g.account().emails())
+        route("/user/emails", r -> grant(r).map(g -> g.scope().contains("user:email") ? JsonReply.ok(firstPage(g.account().emails(), r))
                 : JsonReply.status(404, Map.of("message", "Not Found"))).orElse(badCredentials()));
     }
 
@@ -97,6 +97,13 @@ final class FakeGitHub extends JsonEndpointBackend {
         user.put("name", a.name());
         user.put("email", a.emails().isEmpty() ? null : a.emails().get(0).email());
         return user;
+    }
+
+    /** GitHub pages lists: 30 entries unless {@code per_page} (at most 100) asks for more. */
+    private static List<Email> firstPage(List<Email> emails, BackendRequest request) {
+        int perPage = request.queryParameter("per_page").filter(p -> p.matches("[0-9]{1,3}"))
+                .map(Integer::parseInt).map(p -> Math.max(1, Math.min(p, 100))).orElse(30);
+        return emails.subList(0, Math.min(perPage, emails.size()));
     }
 
     /** GitHub refuses an exchange with HTTP 200 and an error field. */

@@ -81,6 +81,20 @@ class GitHubProviderTest {
     }
 
     @Test
+    void thePrimaryEmailIsFoundBehindThirtyOthers() {
+        List<FakeGitHub.Email> emails = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            emails.add(new FakeGitHub.Email("old" + i + "@example.com", false, true));
+        }
+        emails.add(new FakeGitHub.Email("dave@example.com", true, true));
+        FakeGitHub.Account dave = new FakeGitHub.Account(1004, "dave", null, emails);
+
+        Identity identity = provider.authenticate(code(github.issueCode(dave)));
+
+        assertThat(identity.profile().email()).as("GitHub pages 30 emails unless asked for 100").isEqualTo("dave@example.com");
+    }
+
+    @Test
     void withoutTheEmailScopeTheLogInSucceedsWithoutEmail() {
         Identity identity = provider.authenticate(code(github.issueCode(ALICE, "read:user", null)));
 
@@ -200,8 +214,11 @@ class GitHubProviderTest {
             assertThat(api.header("X-GitHub-Api-Version")).contains("2022-11-28");
             assertThat(api.header("User-Agent")).hasValueSatisfying(ua -> assertThat(ua).isNotBlank());
             assertThat(api.header("Authorization")).hasValueSatisfying(a -> assertThat(a).startsWith("Bearer gho_"));
-            assertThat(api.query()).isEmpty();
+            assertThat(api.query()).as("no token in a URL").doesNotContainKeys("access_token", "token", "code");
+            assertThat(String.join(",", api.query().values())).doesNotContain("gho_");
         }
+        assertThat(requests.get(1).query()).isEmpty();
+        assertThat(requests.get(2).query()).containsExactly(Map.entry("per_page", "100"));
     }
 
     // ------------------------------------------------------------------------------------------
