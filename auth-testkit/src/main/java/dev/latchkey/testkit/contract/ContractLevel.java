@@ -55,7 +55,7 @@ public final class ContractLevel implements BeforeEachCallback, TestExecutionExc
             throw thrown;
         }
         Method rule = context.getRequiredTestMethod();
-        AddedAtLevel added = rule.getAnnotation(AddedAtLevel.class);
+        AddedAtLevel added = addedAt(rule);
         int declared = declared(context);
         if (added == null || added.value() < CURRENT || declared >= added.value()) {
             throw thrown;
@@ -68,6 +68,23 @@ public final class ContractLevel implements BeforeEachCallback, TestExecutionExc
                 + PARAMETER + "=" + added.value() + ".";
         System.err.println("[latchkey contract] WARNING " + warning);
         throw new TestAbortedException(warning + "\n" + thrown.getMessage(), thrown);
+    }
+
+    /**
+     * The level a rule arrived at, as the contract itself declares it: a test class that overrides
+     * a rule cannot move it to another level by annotating its override, and a test of the
+     * provider's own (not a rule) is never provisional.
+     *
+     * @param test the test method that ran
+     * @return the rule's {@link AddedAtLevel}, or null for a first-level rule or a test that is not a rule
+     */
+    static AddedAtLevel addedAt(Method test) {
+        try {
+            return CredentialProviderContract.class.getMethod(test.getName(), test.getParameterTypes())
+                    .getAnnotation(AddedAtLevel.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     /**

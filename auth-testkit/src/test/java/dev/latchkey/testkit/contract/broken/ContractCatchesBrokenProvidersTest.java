@@ -266,6 +266,15 @@ class ContractCatchesBrokenProvidersTest {
     }
 
     @Test
+    void overridingARequiredRuleAndMarkingItNewDoesNotMakeItProvisional() {
+        Run run = runAt(AcceptsAnythingProvider.RelabelledContract.class, ContractLevel.FIRST,
+                "required_invalidCredentialsAreRejected");
+
+        assertThat(run.aborted()).as("the contract's own declaration decides a rule's level").isEmpty();
+        assertThat(run.failed()).containsKey("required_invalidCredentialsAreRejected");
+    }
+
+    @Test
     void aProvisionalRuleThatPassesSimplyPasses() {
         Run run = runAt(UnregisteredProvider.Contract.class, ContractLevel.CURRENT - 1, "required_subjectIsStablePerAccount");
 
