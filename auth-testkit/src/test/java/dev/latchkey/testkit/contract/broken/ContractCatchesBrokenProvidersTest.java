@@ -275,6 +275,16 @@ class ContractCatchesBrokenProvidersTest {
     }
 
     @Test
+    void aProvisionalRuleThatErrorsSaysWhatWasThrownNotThatTheProviderFailed() {
+        Run run = runAt(HangsOnStallProvider.OlderFakeContract.class, ContractLevel.CURRENT - 1,
+                "optional_slowBackendIsBoundedByTimeout");
+
+        assertThat(run.aborted().get("optional_slowBackendIsBoundedByTimeout"))
+                .contains("optional_slowBackendIsBoundedByTimeout", "java.lang.UnsupportedOperationException")
+                .doesNotEndWith("null");
+    }
+
+    @Test
     void aProvisionalRuleThatPassesSimplyPasses() {
         Run run = runAt(UnregisteredProvider.Contract.class, ContractLevel.CURRENT - 1, "required_subjectIsStablePerAccount");
 
