@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import okhttp3.FormBody;
@@ -48,8 +49,10 @@ final class GitHubCalls {
     }
 
     private final OkHttpClient http;
+    private final Clock clock;
 
-    GitHubCalls(OkHttpClient shared, Duration timeout) {
+    GitHubCalls(OkHttpClient shared, Duration timeout, Clock clock) {
+        this.clock = clock;
         // newBuilder() shares the engine's connection pool and threads; only the timeouts differ.
         this.http = shared.newBuilder().callTimeout(timeout).readTimeout(timeout).build();
     }
@@ -80,7 +83,7 @@ final class GitHubCalls {
             if (status == 429 || (status == 403 && isRateLimit(response))) {
                 throw AuthException.retryLater(ErrorCode.RATE_LIMITED,
                         "GitHub is limiting requests (" + what + " answered HTTP " + status + "): try again later",
-                        retryAfter(response.header("Retry-After")));
+                        retryAfter(response));
             }
             if (status >= 500) {
                 throw new AuthException(ErrorCode.PROVIDER_BACKEND, what + " answered HTTP " + status);
@@ -122,17 +125,28 @@ final class GitHubCalls {
         return "0".equals(response.header("X-RateLimit-Remaining")) || response.header("Retry-After") != null;
     }
 
-    private static Duration retryAfter(String header) {
+    /**
+     * As GitHub asks: {@code Retry-After} seconds when present; with {@code X-RateLimit-Remaining: 0},
+     * until {@code X-RateLimit-Reset} (UTC epoch seconds); otherwise a minute.
+     */
+    private Duration retryAfter(Response response) {
+        long seconds = seconds(response.header("Retry-After"));
+        if (seconds <= 0 && "0".equals(response.header("X-RateLimit-Remaining"))) {
+            long reset = seconds(response.header("X-RateLimit-Reset"));
+            seconds = reset > 0 ? reset - clock.instant().getEpochSecond() : 0;
+        }
+        return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())) : DEFAULT_RETRY_AFTER;
+    }
+
+    /** A header of whole seconds; 0 when absent or not a number (an HTTP date, garbage). */
+    private static long seconds(String header) {
         if (header != null) {
             try {
-                long seconds = Long.parseLong(header.strip());
-                if (seconds > 0) {
-                    return Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
-                }
+                return Long.parseLong(header.strip());
             } catch (NumberFormatException e) {
-                // An HTTP date, or garbage: wait the default.
+                // Not a number: the caller waits the default.
             }
         }
-        return DEFAULT_RETRY_AFTER;
+        return 0;
     }
 }

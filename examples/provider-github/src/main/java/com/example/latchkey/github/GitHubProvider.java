@@ -82,7 +82,8 @@ public final class GitHubProvider implements CredentialProvider {
     @Override
     public void start(ProviderContext context) {
         GitHubSettings settings = context.settings(GitHubSettings.class);
-        started = new Started(settings, new GitHubCalls(context.service(OkHttpClient.class), settings.timeout()));
+        started = new Started(settings, new GitHubCalls(context.service(OkHttpClient.class), settings.timeout(),
+                context.clock()));
     }
 
     @Override

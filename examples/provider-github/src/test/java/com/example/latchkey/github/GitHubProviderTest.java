@@ -198,6 +198,17 @@ class GitHubProviderTest {
         assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
     }
 
+    /** GitHub: with X-RateLimit-Remaining 0, wait until X-RateLimit-Reset (UTC epoch seconds), often most of an hour. */
+    @Test
+    void anExhaustedPrimaryRateLimitIsRetriedAfterGitHubsResetTime() {
+        long reset = engine.clock().instant().getEpochSecond() + 1800;
+        github.route("/user", r -> JsonReply.status(403, Map.of("message", "API rate limit exceeded"))
+                .withHeader("X-RateLimit-Remaining", "0").withHeader("X-RateLimit-Reset", Long.toString(reset)));
+
+        AuthException e = assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
+        assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1790), Duration.ofSeconds(1800)));
+    }
+
     @Test
     void sendsWhatGitHubAsksFor() {
         provider.authenticate(Credentials.of(GitHubProvider.TYPE, Map.of("code", github.issueCode(ALICE))));
