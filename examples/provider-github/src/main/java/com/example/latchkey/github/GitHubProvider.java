@@ -66,6 +66,11 @@ public final class GitHubProvider implements CredentialProvider {
 
     /** What the credentials hold. */
     private record Grant(String code, String redirectUri) {
+        /** Without the code: it is a secret until GitHub has exchanged it. */
+        @Override
+        public String toString() {
+            return "Grant[code=(hidden), redirectUri=" + redirectUri + "]";
+        }
     }
 
     private volatile Started started;

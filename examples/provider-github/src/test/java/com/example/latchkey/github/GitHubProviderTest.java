@@ -257,6 +257,18 @@ class GitHubProviderTest {
         assertThatThrownBy(() -> new GitHubSettings("id", "s3cr3t", null, null, Duration.ZERO)).hasMessageStartingWith("timeout");
     }
 
+    /** SECURITY.md #30: no toString shows an auth code, even of a value that is only held inside the provider. */
+    @Test
+    void theHeldGrantDoesNotShowTheCodeInToString() throws ReflectiveOperationException {
+        Class<?> grant = Class.forName(GitHubProvider.class.getName() + "$Grant");
+        java.lang.reflect.Constructor<?> make = grant.getDeclaredConstructor(String.class, String.class);
+        make.setAccessible(true);
+
+        String shown = make.newInstance("the-auth-code-value", "https://app.example.com/callback").toString();
+
+        assertThat(shown).doesNotContain("the-auth-code-value");
+    }
+
     @Test
     void defaultsAreGitHubsAndTheSecretIsNotInToString() {
         GitHubSettings settings = new GitHubSettings("Iv1.abc", "the-client-secret-value", null, null, null);
