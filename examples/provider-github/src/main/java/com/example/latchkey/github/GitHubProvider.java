@@ -169,6 +169,8 @@ public final class GitHubProvider implements CredentialProvider {
                         "GitHub refused the code: it is wrong, used already or expired (codes last 10 minutes)");
                 case "redirect_uri_mismatch" -> new AuthException(ErrorCode.INVALID_CREDENTIALS,
                         "GitHub refused the code: the redirectUri is not the one the code was issued for");
+                case "unverified_user_email" -> new AuthException(ErrorCode.USER_NOT_CONFIRMED,
+                        "GitHub refused the code: the GitHub account's primary email is not verified yet; verify it on GitHub and log in again");
                 case "incorrect_client_credentials" -> new AuthException(ErrorCode.PROVIDER_BACKEND,
                         "GitHub refused the client credentials: check the clientId and clientSecret settings");
                 default -> new AuthException(ErrorCode.PROVIDER_BACKEND, TOKEN_ENDPOINT + " refused the exchange ("

@@ -174,6 +174,16 @@ class GitHubProviderTest {
         }
     }
 
+    /** GitHub refuses the exchange for a user whose primary email is unverified: the user must act, GitHub is fine. */
+    @Test
+    void aUserWithAnUnverifiedPrimaryEmailIsNotConfirmedNotABackendFault() {
+        github.route("/login/oauth/access_token", r -> JsonReply.ok(Map.of("error", "unverified_user_email",
+                "error_description", "The user must have a verified primary email.")));
+
+        AuthException e = assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.USER_NOT_CONFIRMED);
+        assertThat(e.getMessage()).contains("verif");
+    }
+
     @Test
     void aTokenGitHubRefusesOnUserIsInvalidCredentials() {
         github.route("/user", r -> JsonReply.status(401, Map.of("message", "Bad credentials")));
