@@ -3,6 +3,7 @@ package com.example.latchkey.github;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -23,7 +25,7 @@ import okhttp3.ResponseBody;
  * HTTP calls to GitHub through the engine's shared {@link OkHttpClient}, each bounded by the
  * {@code timeout} setting, reading at most {@link #MAX_ANSWER_BYTES}. What every endpoint means
  * the same by is mapped here: unreachable or too slow is {@code NETWORK}; HTTP 429, or a 403 that
- * GitHub marks as a rate limit, is {@code RATE_LIMITED}; 5xx, an
+ * GitHub marks as a rate limit (by a header or by its message), is {@code RATE_LIMITED}; 5xx, an
  * oversized answer or one that is not JSON is {@code PROVIDER_BACKEND}. Other statuses are the
  * caller's to judge. Messages name the endpoint and the status, never a URL, a body or a token.
  */
@@ -88,7 +90,12 @@ final class GitHubCalls {
             if (status >= 500) {
                 throw new AuthException(ErrorCode.PROVIDER_BACKEND, what + " answered HTTP " + status);
             }
-            return new Answer(status, json(what, read(what, response.body())));
+            JsonElement body = json(what, read(what, response.body()));
+            if (status == 403 && saysRateLimit(body)) {
+                throw AuthException.retryLater(ErrorCode.RATE_LIMITED,
+                        "GitHub is limiting requests (" + what + " answered HTTP 403): try again later", DEFAULT_RETRY_AFTER);
+            }
+            return new Answer(status, body);
         } catch (InterruptedIOException e) {
             throw new AuthException(ErrorCode.NETWORK, what + " did not answer within the timeout");
         } catch (IOException e) {
@@ -129,6 +136,17 @@ final class GitHubCalls {
      * As GitHub asks: {@code Retry-After} seconds when present; with {@code X-RateLimit-Remaining: 0},
      * until {@code X-RateLimit-Reset} (UTC epoch seconds); otherwise a minute.
      */
+    /**
+     * GitHub documents that a secondary rate limit may be marked by its message alone ("You have
+     * exceeded a secondary rate limit"), without either header.
+     */
+    private static boolean saysRateLimit(JsonElement body) {
+        if (body.isJsonObject() && body.getAsJsonObject().get("message") instanceof JsonPrimitive m && m.isString()) {
+            return m.getAsString().toLowerCase(Locale.ROOT).contains("rate limit");
+        }
+        return false;
+    }
+
     private Duration retryAfter(Response response) {
         long seconds = seconds(response.header("Retry-After"));
         if (seconds <= 0 && "0".equals(response.header("X-RateLimit-Remaining"))) {

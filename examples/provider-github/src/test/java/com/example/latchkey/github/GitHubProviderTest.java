@@ -219,6 +219,16 @@ class GitHubProviderTest {
         assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1790), Duration.ofSeconds(1800)));
     }
 
+    /** GitHub: a secondary rate limit may come as a 403 that only its message marks, without either header. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/user", "/user/emails"})
+    void a403WhoseMessageSaysSecondaryRateLimitIsRateLimitedEvenWithoutHeaders(String path) {
+        github.route(path, r -> JsonReply.status(403, Map.of("message",
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")));
+
+        assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
+    }
+
     @Test
     void sendsWhatGitHubAsksFor() {
         provider.authenticate(Credentials.of(GitHubProvider.TYPE, Map.of("code", github.issueCode(ALICE))));
