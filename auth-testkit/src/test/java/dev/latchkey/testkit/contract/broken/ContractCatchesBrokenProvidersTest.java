@@ -266,10 +266,32 @@ class ContractCatchesBrokenProvidersTest {
     }
 
     @Test
-    void aProvisionalRuleThatPassesSimplyPasses() {
-        Run run = runAt(UnregisteredProvider.Contract.class, ContractLevel.CURRENT - 1, "required_subjectIsStablePerAccount");
+    void overridingARequiredRuleAndMarkingItNewDoesNotMakeItProvisional() {
+        Run run = runAt(AcceptsAnythingProvider.RelabelledContract.class, ContractLevel.FIRST,
+                "required_invalidCredentialsAreRejected");
 
-        assertThat(run.succeeded()).containsExactly("required_subjectIsStablePerAccount");
+        assertThat(run.aborted()).as("the contract's own declaration decides a rule's level").isEmpty();
+        assertThat(run.failed()).containsKey("required_invalidCredentialsAreRejected");
+    }
+
+    @Test
+    void aProvisionalRuleThatErrorsSaysWhatWasThrownNotThatTheProviderFailed() {
+        Run run = runAt(HangsOnStallProvider.OlderFakeContract.class, ContractLevel.CURRENT - 1,
+                "optional_slowBackendIsBoundedByTimeout");
+
+        assertThat(run.aborted().get("optional_slowBackendIsBoundedByTimeout"))
+                .contains("optional_slowBackendIsBoundedByTimeout", "java.lang.UnsupportedOperationException")
+                .doesNotEndWith("null");
+    }
+
+    @Test
+    void aProvisionalRuleThatPassesSimplyPasses() throws ClassNotFoundException {
+        // The reference HTTP provider has a whole-call deadline, so it keeps the rule new at this level.
+        Class<?> reference = Class.forName("dev.latchkey.testkit.contract.EchoTokenProviderContractTest");
+        Run run = runAt(reference, ContractLevel.CURRENT - 1, "optional_slowBackendIsBoundedByTimeout");
+
+        assertThat(run.succeeded()).containsExactly("optional_slowBackendIsBoundedByTimeout");
+        assertThat(run.aborted()).isEmpty();
     }
 
     @ParameterizedTest
