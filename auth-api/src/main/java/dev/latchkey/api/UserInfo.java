@@ -14,7 +14,7 @@ import java.util.Map;
  * @param profile the profile from the identity used at the latest log-in
  * @param customData the custom data the application attached to the user (JSON values)
  * @param disabled whether an administrator disabled the user
- * @param createdAt when the user was created
+ * @param createdAt when the user was created, or null when unknown (a client of a remote server: App Services' profile does not say)
  */
 public record UserInfo(String id, UserType type, List<Identity> identities, Profile profile,
                        Map<String, Object> customData, boolean disabled, Instant createdAt) {

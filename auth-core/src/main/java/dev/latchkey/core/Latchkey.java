@@ -11,9 +11,11 @@ import dev.latchkey.api.AuthService;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.core.client.DefaultAuthApp;
+import dev.latchkey.core.remote.HttpAuthBackend;
 import dev.latchkey.core.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -24,6 +26,8 @@ import java.util.function.Function;
  * User user = app.logIn(Credentials.anonymous());
  *
  * AuthService engine = Latchkey.service("my-app").config(Path.of("latchkey.json")).build();
+ *
+ * AuthApp remote = Latchkey.app("my-app").baseUrl("https://auth.example.com").build();   // an auth-server
  * }</pre>
  */
 public final class Latchkey {
@@ -36,8 +40,8 @@ public final class Latchkey {
      * @param appId the app's id
      * @return a builder
      */
-    public static Builder<AuthApp> app(String appId) {
-        return new Builder<>(appId, injector -> injector.getInstance(AuthApp.class));
+    public static AppBuilder app(String appId) {
+        return new AppBuilder(appId);
     }
 
     /**
@@ -88,7 +92,7 @@ public final class Latchkey {
      *
      * @param <T> what it builds
      */
-    public static final class Builder<T> {
+    public static class Builder<T> {
         private final LatchkeyOptions.Builder options;
         private final Function<Injector, T> product;
 
@@ -218,6 +222,115 @@ public final class Latchkey {
                 }
             }
             return new AuthException(ErrorCode.INTERNAL, "the engine could not be built: " + guiceError.getClass().getSimpleName());
+        }
+    }
+    /**
+     * Builds a client app: with its own in-process engine (the {@link Builder} methods), or, with
+     * {@link #baseUrl(String)} first, as a client of an {@code auth-server}. Not thread-safe.
+     */
+    public static final class AppBuilder extends Builder<AuthApp> {
+        private final String appId;
+
+        private AppBuilder(String appId) {
+            super(appId, injector -> injector.getInstance(AuthApp.class));
+            this.appId = appId;
+        }
+
+        /**
+         * Makes the app a client of a server that speaks the MongoDB Atlas App Services client API
+         * (Latchkey's {@code auth-server}) instead of running an engine: credentials go to the
+         * server, users and sessions live there. Call it right after {@code app(appId)}; the
+         * engine's settings (configuration, store, providers) have no place in a client.
+         *
+         * @param baseUrl the server, for example {@code https://auth.example.com}; plain
+         *     {@code http://} only to a loopback address ({@code http://127.0.0.1:8080})
+         * @return a builder for the client
+         */
+        public RemoteBuilder baseUrl(String baseUrl) {
+            return new RemoteBuilder(appId, baseUrl);
+        }
+    }
+
+    /**
+     * Builds a client app of an {@code auth-server}, from {@code Latchkey.app(appId).baseUrl(url)}.
+     * Not thread-safe.
+     *
+     * <pre>{@code
+     * AuthApp app = Latchkey.app("my-app")
+     *         .baseUrl("https://auth.example.com")
+     *         .dataDirectory(Path.of("latchkey-data"))     // the session cache; this is the default
+     *         .build();
+     * User user = app.logIn(Credentials.emailPassword("bob@example.com", password));
+     * }</pre>
+     *
+     * <p>The app is the same {@link AuthApp} as over an in-process engine: the session cache
+     * (users, current user and device id survive a restart; {@code currentUser()} answers offline),
+     * events, several users. Building sends nothing. Every call made for a user sends its access
+     * token (refreshed first when stale); a token the server refuses with 401 is refreshed once
+     * (one refresh however many calls were refused at once) and the call tried once more; a refused
+     * refresh logs the user out ({@code LOGGED_OUT}, cause {@code SESSION_ENDED}); failed refreshes
+     * back off from 1 s to 5 minutes.
+     */
+    public static final class RemoteBuilder {
+        /** How long one exchange with the server may take unless set. */
+        public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+        private final String appId;
+        private final String baseUrl;
+        private Path dataDirectory = Path.of("latchkey-data");
+        private Clock clock = Clock.systemUTC();
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private RemoteBuilder(String appId, String baseUrl) {
+            this.appId = appId;
+            this.baseUrl = baseUrl;
+        }
+
+        /**
+         * Where the session cache lives: {@code <directory>/<appId>/session-cache.json}.
+         *
+         * @param directory the directory; default {@code latchkey-data}, or null to keep users in memory only
+         * @return this builder
+         */
+        public RemoteBuilder dataDirectory(Path directory) {
+            this.dataDirectory = directory;
+            return this;
+        }
+
+        /**
+         * Sets the clock that decides when an access token is stale.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public RemoteBuilder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Sets the most one exchange with the server may take, connecting and reading the whole
+         * answer included; beyond it the call fails with {@code NETWORK}.
+         *
+         * @param timeout 100 ms - 10 minutes; default {@link #DEFAULT_TIMEOUT}
+         * @return this builder
+         */
+        public RemoteBuilder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * Builds the app. Nothing is sent to the server yet.
+         *
+         * @return the app; closing it closes its connections
+         * @throws AuthException {@link ErrorCode#CONFIGURATION} for a bad app id, base URL or timeout
+         */
+        public AuthApp build() {
+            if (clock == null) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "a clock is needed");
+            }
+            return new DefaultAuthApp(new HttpAuthBackend(appId, baseUrl, timeout, clock), clock, dataDirectory);
         }
     }
 }

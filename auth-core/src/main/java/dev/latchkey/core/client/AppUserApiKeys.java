@@ -4,12 +4,12 @@ import dev.latchkey.api.ApiKey;
 import dev.latchkey.api.ApiKeyAuth;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
- * A logged-in user's API keys. Each call first proves the session is still good (a valid,
- * verified access token), as the App Services API does with the user's token, then acts on the
- * user the token names.
+ * A logged-in user's API keys. Each call goes to the backend with the user's session tokens
+ * (refreshed first when stale, and once more if the server refuses them), as the App Services API
+ * does with the user's token, and acts on the user they name.
  */
 final class AppUserApiKeys implements ApiKeyAuth {
     private final AppUser user;
@@ -18,15 +18,14 @@ final class AppUserApiKeys implements ApiKeyAuth {
         this.user = user;
     }
 
-    private <T> T call(Function<ApiKeyAuth, T> operation) {
+    private <T> T call(BiFunction<AuthBackend, SessionTokens, T> operation) {
         DefaultAuthApp app = user.app();
-        String userId = app.service().verify(user.validAccessToken()).userId();
-        return operation.apply(app.service().apiKeys(userId));
+        return app.withSession(user, tokens -> operation.apply(app.backend(), tokens));
     }
 
     @Override
     public ApiKey create(String name) {
-        return call(keys -> keys.create(name));
+        return call((backend, tokens) -> backend.createApiKey(tokens, name));
     }
 
     @Override
@@ -36,7 +35,7 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public ApiKey fetch(String id) {
-        return call(keys -> keys.fetch(id));
+        return call((backend, tokens) -> backend.fetchApiKey(tokens, id));
     }
 
     @Override
@@ -46,7 +45,7 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public List<ApiKey> fetchAll() {
-        return call(ApiKeyAuth::fetchAll);
+        return call(AuthBackend::fetchApiKeys);
     }
 
     @Override
@@ -56,8 +55,8 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public void enable(String id) {
-        call(keys -> {
-            keys.enable(id);
+        call((backend, tokens) -> {
+            backend.enableApiKey(tokens, id, true);
             return null;
         });
     }
@@ -69,8 +68,8 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public void disable(String id) {
-        call(keys -> {
-            keys.disable(id);
+        call((backend, tokens) -> {
+            backend.enableApiKey(tokens, id, false);
             return null;
         });
     }
@@ -82,8 +81,8 @@ final class AppUserApiKeys implements ApiKeyAuth {
 
     @Override
     public void delete(String id) {
-        call(keys -> {
-            keys.delete(id);
+        call((backend, tokens) -> {
+            backend.deleteApiKey(tokens, id);
             return null;
         });
     }

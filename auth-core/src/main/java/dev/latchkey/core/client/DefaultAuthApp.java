@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -52,8 +53,7 @@ public final class DefaultAuthApp implements AuthApp {
     /** An access token this close to expiry is refreshed before use. */
     static final Duration REFRESH_MARGIN = Duration.ofSeconds(30);
 
-    private final AuthService service;
-    private final boolean ownsService;
+    private final AuthBackend backend;
     private final Clock clock;
     private final ExecutorService worker = Executors.newCachedThreadPool(DaemonThreads.named("latchkey-app"));
     private final EventDispatcher events = new EventDispatcher();
@@ -73,12 +73,12 @@ public final class DefaultAuthApp implements AuthApp {
     /**
      * Creates an app over a service that keeps its users in memory only.
      *
-     * @param service the engine (in process) or a client of a remote one
+     * @param service the engine, in process
      * @param ownsService whether closing the app closes the service
      * @param clock the clock that decides when tokens are stale
      */
     public DefaultAuthApp(AuthService service, boolean ownsService, Clock clock) {
-        this(service, ownsService, clock, SessionPersistence.MEMORY_ONLY);
+        this(new EngineBackend(service, ownsService), clock, SessionPersistence.MEMORY_ONLY);
     }
 
     /**
@@ -87,19 +87,37 @@ public final class DefaultAuthApp implements AuthApp {
      * cache is logged and means no session; it never fails the construction. A cache that cannot
      * be read for another reason is left alone: the app runs without writing it.
      *
-     * @param service the engine (in process) or a client of a remote one
+     * @param service the engine, in process
      * @param ownsService whether closing the app closes the service
      * @param clock the clock that decides when tokens are stale
      * @param dataDirectory the data directory; the cache is {@code <dataDirectory>/<appId>/session-cache.json}
      * @throws AuthException {@link ErrorCode#CONFIGURATION} when the app id cannot name a directory ({@code "."} or {@code ".."})
      */
     public DefaultAuthApp(AuthService service, boolean ownsService, Clock clock, Path dataDirectory) {
-        this(service, ownsService, clock, new FileSessionPersistence(SessionCacheFile.in(dataDirectory, service.appId())));
+        this(new EngineBackend(service, ownsService), clock, dataDirectory);
+    }
+
+    /**
+     * Creates an app over any backend (an {@code auth-server} over HTTP, say), keeping its users in
+     * a session cache under a data directory, or in memory only when the directory is null. The
+     * app owns the backend: closing the app closes it.
+     *
+     * @param backend the server side
+     * @param clock the clock that decides when tokens are stale
+     * @param dataDirectory the data directory, or null to keep users in memory only
+     * @throws AuthException {@link ErrorCode#CONFIGURATION} when the app id cannot name a directory
+     */
+    public DefaultAuthApp(AuthBackend backend, Clock clock, Path dataDirectory) {
+        this(backend, clock, dataDirectory == null ? SessionPersistence.MEMORY_ONLY
+                : new FileSessionPersistence(SessionCacheFile.in(dataDirectory, backend.appId())));
     }
 
     DefaultAuthApp(AuthService service, boolean ownsService, Clock clock, SessionPersistence persistence) {
-        this.service = service;
-        this.ownsService = ownsService;
+        this(new EngineBackend(service, ownsService), clock, persistence);
+    }
+
+    DefaultAuthApp(AuthBackend backend, Clock clock, SessionPersistence persistence) {
+        this.backend = backend;
         this.clock = clock;
         this.persistence = persistence;
         Optional<SessionCacheState> restored = persistence.restore();
@@ -116,12 +134,12 @@ public final class DefaultAuthApp implements AuthApp {
 
     @Override
     public String appId() {
-        return service.appId();
+        return backend.appId();
     }
 
     @Override
     public EmailPasswordAuth emailPassword() {
-        return service.emailPassword();
+        return backend.emailPassword();
     }
 
     @Override
@@ -140,7 +158,7 @@ public final class DefaultAuthApp implements AuthApp {
                 }
             }
         }
-        Session session = service.logIn(credentials, deviceId);
+        Session session = backend.logIn(credentials, deviceId);
         String replacedRefreshToken = null;
         AppUser user;
         synchronized (lock) {
@@ -161,7 +179,8 @@ public final class DefaultAuthApp implements AuthApp {
         }
         if (replacedRefreshToken != null) {
             // The user logged in again: its previous session must not linger on the server.
-            quietly("end the replaced session", replacedRefreshToken, service::logOut);
+            String replaced = replacedRefreshToken;
+            quietly("end the replaced session", () -> backend.logOut(replaced));
         }
         return user;
     }
@@ -204,23 +223,16 @@ public final class DefaultAuthApp implements AuthApp {
     @Override
     public void removeUser(User user) {
         AppUser u = own(user);
-        String refreshToken;
-        boolean anonymous;
+        UserSnapshot before;
         synchronized (lock) {
             if (u.state() == UserState.REMOVED) {
                 return;
             }
-            refreshToken = u.snapshot().refreshToken();
-            anonymous = u.isAnonymous();
+            before = u.snapshot();
             remove(u, AuthChange.Cause.REMOVE);
             persist();
         }
-        if (refreshToken != null) {
-            quietly("log out the removed user", refreshToken, service::logOut);
-            if (anonymous) {
-                quietly("delete the removed anonymous user", u.id(), service::deleteUser);
-            }
-        }
+        endOnServer(u.id(), before, "the removed user");
     }
 
     @Override
@@ -232,8 +244,10 @@ public final class DefaultAuthApp implements AuthApp {
     public void deleteUser(User user) {
         AppUser u = own(user);
         // As App Services does with the user's token: only a user with a live session can be deleted.
-        service.verify(u.validAccessToken());
-        service.deleteUser(u.id());
+        withSession(u, tokens -> {
+            backend.deleteUser(tokens);
+            return null;
+        });
         synchronized (lock) {
             if (u.state() != UserState.REMOVED) {
                 remove(u, AuthChange.Cause.DELETE);
@@ -260,9 +274,7 @@ public final class DefaultAuthApp implements AuthApp {
         events.close();
         worker.shutdown();
         persistence.close();
-        if (ownsService) {
-            service.close();
-        }
+        backend.close();
     }
 
     // --- called by AppUser ---
@@ -271,8 +283,29 @@ public final class DefaultAuthApp implements AuthApp {
         return clock;
     }
 
-    AuthService service() {
-        return service;
+    AuthBackend backend() {
+        return backend;
+    }
+
+    /**
+     * Runs a call that acts for a user with the user's tokens (refreshed first when stale). When
+     * the server refuses them ({@link ErrorCode#INVALID_SESSION}), the session is refreshed once
+     * (single-flight: callers refused together share one refresh) and the call is tried once
+     * more; a second refusal fails the call, so nothing loops. A refresh the server refuses logs
+     * the user out, with an event.
+     */
+    <T> T withSession(AppUser user, Function<SessionTokens, T> call) {
+        String accessToken = user.validAccessToken();
+        SessionTokens tokens = new SessionTokens(accessToken, user.requireLoggedIn().refreshToken());
+        try {
+            return call.apply(tokens);
+        } catch (AuthException e) {
+            if (e.code() != ErrorCode.INVALID_SESSION) {
+                throw e;
+            }
+        }
+        UserSnapshot renewed = user.renewRefused(accessToken);
+        return call.apply(new SessionTokens(renewed.accessToken(), renewed.refreshToken()));
     }
 
     <T> CompletableFuture<T> async(Supplier<T> call) {
@@ -288,7 +321,7 @@ public final class DefaultAuthApp implements AuthApp {
         UserSnapshot before = user.requireLoggedIn();
         Session session;
         try {
-            session = service.refresh(before.refreshToken());
+            session = backend.refresh(before.refreshToken(), before.info());
         } catch (AuthException e) {
             if (e.code() == ErrorCode.INVALID_SESSION) {
                 synchronized (lock) {
@@ -324,7 +357,10 @@ public final class DefaultAuthApp implements AuthApp {
 
     User link(AppUser user, Credentials credentials) {
         own(user);
-        UserInfo info = service.linkCredentials(user.validAccessToken(), credentials);
+        if (credentials == null) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "the credentials must not be null");
+        }
+        UserInfo info = withSession(user, tokens -> backend.linkCredentials(tokens, credentials, user.snapshot().info()));
         synchronized (lock) {
             if (user.isLoggedIn()) {
                 user.snapshot(user.snapshot().withInfo(info));
@@ -337,21 +373,29 @@ public final class DefaultAuthApp implements AuthApp {
 
     void logOut(AppUser user) {
         own(user);
-        String refreshToken;
-        boolean anonymous;
+        UserSnapshot before;
         synchronized (lock) {
             if (!user.isLoggedIn()) {
                 return;
             }
-            refreshToken = user.snapshot().refreshToken();
-            anonymous = user.isAnonymous();
+            before = user.snapshot();
             endSession(user, AuthChange.Cause.LOG_OUT);
             persist();
         }
-        quietly("log out", refreshToken, service::logOut);
-        if (anonymous) {
+        endOnServer(user.id(), before, "the user");
+    }
+
+    /** Ends on the server a session the app already ended; an anonymous user goes with it. */
+    private void endOnServer(String userId, UserSnapshot before, String who) {
+        if (before.state() != UserState.LOGGED_IN) {
+            return;
+        }
+        if (before.info().isAnonymous()) {
             // Nothing can ever log in to an anonymous user again; keeping it would only leak records.
-            quietly("delete the anonymous user", user.id(), service::deleteUser);
+            SessionTokens tokens = new SessionTokens(before.accessToken(), before.refreshToken());
+            quietly("log out and delete " + who + " (anonymous)", () -> backend.endAnonymousUser(userId, tokens));
+        } else {
+            quietly("log out " + who, () -> backend.logOut(before.refreshToken()));
         }
     }
 
@@ -463,9 +507,9 @@ public final class DefaultAuthApp implements AuthApp {
         return a.customData().equals(b.customData()) && a.profile().equals(b.profile()) && a.identities().equals(b.identities());
     }
 
-    private static void quietly(String what, String argument, java.util.function.Consumer<String> call) {
+    private static void quietly(String what, Runnable call) {
         try {
-            call.accept(argument);
+            call.run();
         } catch (AuthException e) {
             // The local state has already changed, as in the Realm SDKs; the server will expire what it kept.
             LOG.log(System.Logger.Level.WARNING, "could not {0} on the server: {1} {2}", what, e.code(), e.getMessage());

@@ -164,7 +164,8 @@ final class SessionCacheReader {
         Fields info = new Fields(element, path, INFO);
         UserType type = info.enumValue("type", UserType.class);
         boolean disabled = info.bool("disabled");
-        Instant createdAt = info.instant("createdAt");
+        // Null when unknown: a remote server's profile (App Services') does not say when a user was created.
+        Instant createdAt = info.nullableInstant("createdAt");
         List<Identity> identities = new ArrayList<>();
         List<JsonElement> elements = info.array("identities");
         for (int i = 0; i < elements.size(); i++) {
