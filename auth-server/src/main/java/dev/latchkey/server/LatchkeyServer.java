@@ -64,7 +64,7 @@ public final class LatchkeyServer implements AutoCloseable {
      *     address cannot be used, or the engine refuses to start
      */
     public static LatchkeyServer start(ServerOptions options) {
-        JETTY_LOGGER.setLevel(java.util.logging.Level.INFO);
+        capJettyLogging();
         ServerConfig config = config(options);
         InetAddress bindAddress = bindAddress(options.host());
         if (bindAddress.isAnyLocalAddress() && config.publicUrl() == null) {
@@ -87,6 +87,18 @@ public final class LatchkeyServer implements AutoCloseable {
         } catch (RuntimeException e) {
             engine.close();
             throw e;
+        }
+    }
+
+    /** Lowers Jetty's loggers to INFO when they would log more; a quieter setting is left alone. */
+    private static void capJettyLogging() {
+        java.util.logging.Logger logger = JETTY_LOGGER;
+        while (logger.getLevel() == null && logger.getParent() != null) {
+            logger = logger.getParent();
+        }
+        java.util.logging.Level effective = logger.getLevel() == null ? java.util.logging.Level.INFO : logger.getLevel();
+        if (effective.intValue() < java.util.logging.Level.INFO.intValue()) {
+            JETTY_LOGGER.setLevel(java.util.logging.Level.INFO);
         }
     }
 
