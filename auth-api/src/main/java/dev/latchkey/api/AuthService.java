@@ -135,6 +135,35 @@ public interface AuthService extends AutoCloseable {
      */
     Optional<UserInfo> findUserByIdentity(String providerType, String subject);
 
+    /** The most users one page of {@link #listUsers(String, int)} holds. */
+    int MAX_PAGE_SIZE = 1_000;
+
+    /**
+     * Lists users a page at a time, in ascending order of their ids (as {@link String#compareTo}
+     * orders them: user ids are ASCII). Start with a null cursor and pass each page's
+     * {@link UserPage#next()} to get the one after it, until it is empty. Every user that exists
+     * for the whole walk is seen exactly once; users created or deleted meanwhile may or may not be.
+     *
+     * @param afterUserId the cursor: the page holds users whose id sorts after it; null for the
+     *     first page. Any text is taken literally, so a cursor that is not a user id is no error
+     * @param limit the most users on the page, 1 to {@value #MAX_PAGE_SIZE}
+     * @return the page
+     * @throws AuthException {@link ErrorCode#INVALID_PARAMETER} when the limit is out of range
+     */
+    UserPage listUsers(String afterUserId, int limit);
+
+    /**
+     * Ends every session of a user at once: their refresh tokens and the access tokens issued
+     * for them are refused from now on, as after {@link #logOut(String)} of each. The user stays
+     * enabled and may log in again; a log-in that completes after this call opens a new session.
+     * A refresh racing this call never leaves a session alive.
+     *
+     * @param userId the user's id
+     * @return how many sessions ended
+     * @throws AuthException {@link ErrorCode#USER_NOT_FOUND}
+     */
+    int revokeSessions(String userId);
+
     /**
      * Deletes a user, its identities, sessions and provider records, for good.
      *

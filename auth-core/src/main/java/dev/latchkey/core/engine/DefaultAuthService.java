@@ -12,6 +12,7 @@ import dev.latchkey.api.Identity;
 import dev.latchkey.api.ProviderTypes;
 import dev.latchkey.api.Session;
 import dev.latchkey.api.UserInfo;
+import dev.latchkey.api.UserPage;
 import dev.latchkey.api.UserType;
 import dev.latchkey.api.VerifiedToken;
 import dev.latchkey.api.spi.AccountNaming;
@@ -34,6 +35,7 @@ import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -253,6 +255,18 @@ public final class DefaultAuthService implements AuthService {
     }
 
     @Override
+    public UserPage listUsers(String afterUserId, int limit) {
+        if (limit < 1 || limit > MAX_PAGE_SIZE) {
+            throw new AuthException(ErrorCode.INVALID_PARAMETER, "a page holds 1 to " + MAX_PAGE_SIZE + " users, not " + limit);
+        }
+        // One more than asked tells whether another page follows, so the last page says so
+        // itself rather than sending the caller for an empty one.
+        List<StoredUser> found = store.listUsers(afterUserId, limit + 1);
+        List<UserInfo> users = found.stream().limit(limit).map(StoredUser::toUserInfo).toList();
+        return new UserPage(users, found.size() > limit ? Optional.of(users.get(limit - 1).id()) : Optional.empty());
+    }
+
+    @Override
     public void deleteUser(String userId) {
         requireParameter(userId, "user id");
         StoredUser deleted = store.deleteUser(userId)
@@ -268,6 +282,16 @@ public final class DefaultAuthService implements AuthService {
         if (!store.setDisabled(userId, true)) {
             throw new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId));
         }
+    }
+
+    @Override
+    public int revokeSessions(String userId) {
+        requireParameter(userId, "user id");
+        // Refreshes write nothing: one that read its session before this deletes it issues an
+        // access token for a session that no longer exists, which verify refuses. So ending the
+        // rows ends the sessions, whatever races.
+        return store.deleteSessionsOfUser(userId)
+                .orElseThrow(() -> new AuthException(ErrorCode.USER_NOT_FOUND, "no user with id " + shown(userId)));
     }
 
     @Override

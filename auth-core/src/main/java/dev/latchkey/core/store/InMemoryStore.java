@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -17,7 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryStore implements Store {
     private final Object lock = new Object();
-    private final Map<String, StoredUser> users = new HashMap<>();
+    /** Sorted by id, so a page of {@link #listUsers} costs its own length, not a sort of everyone. */
+    private final NavigableMap<String, StoredUser> users = new TreeMap<>();
     private final Map<IdentityKey, String> ownerOfIdentity = new HashMap<>();
     private final Map<String, StoredSession> sessions = new HashMap<>();
     private final Map<String, String> sessionIdByTokenHash = new HashMap<>();
@@ -66,6 +70,14 @@ public final class InMemoryStore implements Store {
         synchronized (lock) {
             String ownerId = ownerOfIdentity.get(new IdentityKey(providerType, subject));
             return ownerId == null ? Optional.empty() : Optional.of(users.get(ownerId));
+        }
+    }
+
+    @Override
+    public List<StoredUser> listUsers(String afterUserId, int limit) {
+        synchronized (lock) {
+            Map<String, StoredUser> after = afterUserId == null ? users : users.tailMap(afterUserId, false);
+            return after.values().stream().limit(limit).toList();
         }
     }
 
@@ -201,6 +213,16 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public OptionalInt deleteSessionsOfUser(String userId) {
+        synchronized (lock) {
+            if (!users.containsKey(userId)) {
+                return OptionalInt.empty();
+            }
+            return OptionalInt.of(deleteSessionsOf(userId));
+        }
+    }
+
+    @Override
     public int deleteExpiredSessions(Instant now) {
         synchronized (lock) {
             List<String> expired = sessions.values().stream().filter(s -> s.expiresAt().isBefore(now)).map(StoredSession::id).toList();
@@ -242,9 +264,10 @@ public final class InMemoryStore implements Store {
         // nothing to release
     }
 
-    private void deleteSessionsOf(String userId) {
+    private int deleteSessionsOf(String userId) {
         List<String> ids = sessions.values().stream().filter(s -> s.userId().equals(userId)).map(StoredSession::id).toList();
         ids.forEach(this::deleteSession);
+        return ids.size();
     }
 
     private static StoredUser withIdentities(StoredUser user, List<StoredIdentity> identities) {

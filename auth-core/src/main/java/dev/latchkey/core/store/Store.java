@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Where the engine keeps users, identities, sessions, signing keys and provider records. Every
@@ -42,6 +43,17 @@ public interface Store extends AutoCloseable {
      * @return the user, or empty
      */
     Optional<StoredUser> findUserByIdentity(String providerType, String subject);
+
+    /**
+     * A page of users in ascending order of id, as {@link String#compareTo} orders them. Each
+     * user comes whole, with all its identities, as one consistent view.
+     *
+     * @param afterUserId only users whose id sorts after this text, or null for the first page;
+     *     any text (SQL, NUL, thousands of characters) is a literal
+     * @param limit the most users returned, at least 1
+     * @return the users, ascending by id
+     */
+    List<StoredUser> listUsers(String afterUserId, int limit);
 
     /**
      * Adds an identity to a user.
@@ -132,6 +144,15 @@ public interface Store extends AutoCloseable {
      * @return how many ended
      */
     int deleteSessionsOfIdentity(String providerType, String subject);
+
+    /**
+     * Ends every session of a user, in one step: a session being opened at the same moment is
+     * either ended too or opened after (and kept).
+     *
+     * @param userId the user
+     * @return how many ended, or empty when there is no such user
+     */
+    OptionalInt deleteSessionsOfUser(String userId);
 
     /**
      * Removes sessions whose refresh token expired before {@code now}.

@@ -12,6 +12,7 @@ import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Identity;
 import dev.latchkey.api.Session;
 import dev.latchkey.api.UserInfo;
+import dev.latchkey.api.UserPage;
 import dev.latchkey.api.UserType;
 import dev.latchkey.api.VerifiedToken;
 import dev.latchkey.api.spi.CredentialProvider;
@@ -152,6 +153,88 @@ class AuthServiceTest {
         assertThat(service.findUser(s.user().id())).isEmpty();
         assertFails(() -> service.deleteUser(s.user().id()), ErrorCode.USER_NOT_FOUND);
         assertFails(() -> service.deleteUser("'; DROP TABLE users;--"), ErrorCode.USER_NOT_FOUND, "not a well-formed id");
+    }
+
+    @Test
+    void usersAreListedInPagesUntilTheLastSaysSo() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            ids.add(service.logIn(TestIdpProvider.credentials("user-" + i)).user().id());
+        }
+        service.disableUser(ids.get(3));
+        ids.sort(String::compareTo);
+
+        List<UserInfo> listed = new ArrayList<>();
+        UserPage page = service.listUsers(null, 3);
+        List<Integer> sizes = new ArrayList<>();
+        while (true) {
+            listed.addAll(page.users());
+            sizes.add(page.users().size());
+            if (page.next().isEmpty()) {
+                break;
+            }
+            assertThat(page.next()).contains(page.users().get(page.users().size() - 1).id());
+            page = service.listUsers(page.next().get(), 3);
+        }
+        assertThat(sizes).containsExactly(3, 3, 1);
+        assertThat(listed).extracting(UserInfo::id).containsExactlyElementsOf(ids);
+        assertThat(listed).allSatisfy(u -> assertThat(service.findUser(u.id())).contains(u));
+        assertThat(listed).filteredOn(UserInfo::disabled).hasSize(1);
+
+        UserPage exact = service.listUsers(null, 7);
+        assertThat(exact.users()).hasSize(7);
+        assertThat(exact.next()).as("a full last page is the last").isEmpty();
+        assertThat(service.listUsers(ids.get(6), 5)).isEqualTo(new UserPage(List.of(), java.util.Optional.empty()));
+        assertThat(service.listUsers("'; DROP TABLE users;--", AuthService.MAX_PAGE_SIZE).users()).hasSize(7);
+    }
+
+    @Test
+    void aPageHoldsOneToAThousandUsers() {
+        service.logIn(TestIdpProvider.credentials("ann"));
+        assertFails(() -> service.listUsers(null, 0), ErrorCode.INVALID_PARAMETER, "1 to 1000");
+        assertFails(() -> service.listUsers(null, -5), ErrorCode.INVALID_PARAMETER, "1 to 1000");
+        assertFails(() -> service.listUsers(null, 1001), ErrorCode.INVALID_PARAMETER, "1 to 1000");
+        assertFails(() -> service.listUsers(null, Integer.MAX_VALUE), ErrorCode.INVALID_PARAMETER, "1 to 1000");
+        assertThat(service.listUsers(null, 1).users()).hasSize(1);
+        assertThat(service.listUsers(null, AuthService.MAX_PAGE_SIZE).users()).hasSize(1);
+    }
+
+    // SECURITY.md 25
+    @Test
+    void revokingAUsersSessionsEndsThemAllAndOnlyThem() {
+        Session first = service.logIn(TestIdpProvider.credentials("ann"));
+        Session second = service.logIn(TestIdpProvider.credentials("ann"));
+        ApiKey key = service.apiKeys(first.user().id()).create("laptop");
+        Session byKey = service.logIn(Credentials.apiKey(key.value()));
+        Session bob = service.logIn(TestIdpProvider.credentials("bob"));
+
+        assertThat(service.revokeSessions(first.user().id())).isEqualTo(3);
+        for (Session s : List.of(first, second, byKey)) {
+            assertFails(() -> service.refresh(s.refreshToken()), ErrorCode.INVALID_SESSION);
+            assertFails(() -> service.verify(s.accessToken()), ErrorCode.INVALID_SESSION, "session has ended");
+        }
+        assertThat(service.verify(bob.accessToken()).userId()).isEqualTo(bob.user().id());
+        assertThat(service.refresh(bob.refreshToken()).user().id()).isEqualTo(bob.user().id());
+
+        UserInfo after = service.findUser(first.user().id()).orElseThrow();
+        assertThat(after.disabled()).as("revoking is not disabling").isFalse();
+        assertThat(after.identities()).hasSize(2);
+        assertThat(service.apiKeys(first.user().id()).fetch(key.id()).enabled()).isTrue();
+        Session again = service.logIn(TestIdpProvider.credentials("ann"));
+        assertThat(service.verify(again.accessToken()).userId()).isEqualTo(first.user().id());
+        assertThat(service.revokeSessions(first.user().id())).isEqualTo(1);
+        assertThat(service.revokeSessions(first.user().id())).isZero();
+    }
+
+    @Test
+    void revokingTheSessionsOfNoUserFails() {
+        Session bob = service.logIn(TestIdpProvider.credentials("bob"));
+        assertFails(() -> service.revokeSessions("nobody"), ErrorCode.USER_NOT_FOUND, "nobody");
+        assertFails(() -> service.revokeSessions("'; DELETE FROM latchkey_sessions;--"), ErrorCode.USER_NOT_FOUND,
+                "not a well-formed id");
+        assertFails(() -> service.revokeSessions("x".repeat(10_000)), ErrorCode.USER_NOT_FOUND, "not a well-formed id");
+        assertFails(() -> service.revokeSessions(null), ErrorCode.INVALID_PARAMETER, "user id");
+        assertThat(service.verify(bob.accessToken()).userId()).as("nothing changed").isEqualTo(bob.user().id());
     }
 
     @Test
@@ -412,6 +495,19 @@ class AuthServiceTest {
         assertFails(() -> service.logIn(Credentials.apiKey(leaked.value())), ErrorCode.INVALID_CREDENTIALS);
         assertThat(service.findUserByIdentity("test-idp", "nobody")).isEmpty();
         assertFails(() -> service.findUserByIdentity(null, "x"), ErrorCode.INVALID_PARAMETER);
+    }
+
+    @Test
+    void deletingAServerKeysUserDeletesTheKey() {
+        ApiKey key = service.createServerApiKey("retired");
+        Session s = service.logIn(Credentials.apiKey(key.value()));
+        UserInfo server = service.findUserByIdentity("api-key", key.id()).orElseThrow();
+        assertThat(service.listUsers(null, 10).users()).contains(server);
+        service.deleteUser(server.id());
+        assertFails(() -> service.logIn(Credentials.apiKey(key.value())), ErrorCode.INVALID_CREDENTIALS);
+        assertFails(() -> service.verify(s.accessToken()), ErrorCode.INVALID_SESSION);
+        assertThat(store.documents("api-key").get(key.id())).isEmpty();
+        assertThat(service.listUsers(null, 10).users()).doesNotContain(server);
     }
 
     @Test

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * An in-memory store that runs a test's action just before it opens a session, to put another
@@ -50,6 +51,11 @@ final class InterleavingStore implements Store {
     @Override
     public Optional<StoredUser> findUserByIdentity(String providerType, String subject) {
         return delegate.findUserByIdentity(providerType, subject);
+    }
+
+    @Override
+    public List<StoredUser> listUsers(String afterUserId, int limit) {
+        return delegate.listUsers(afterUserId, limit);
     }
 
     @Override
@@ -95,6 +101,11 @@ final class InterleavingStore implements Store {
     @Override
     public int deleteSessionsOfIdentity(String providerType, String subject) {
         return delegate.deleteSessionsOfIdentity(providerType, subject);
+    }
+
+    @Override
+    public OptionalInt deleteSessionsOfUser(String userId) {
+        return delegate.deleteSessionsOfUser(userId);
     }
 
     @Override

@@ -55,19 +55,44 @@ public final class ContractLevel implements BeforeEachCallback, TestExecutionExc
             throw thrown;
         }
         Method rule = context.getRequiredTestMethod();
-        AddedAtLevel added = rule.getAnnotation(AddedAtLevel.class);
+        AddedAtLevel added = addedAt(rule);
         int declared = declared(context);
         if (added == null || added.value() < CURRENT || declared >= added.value()) {
             throw thrown;
         }
         String name = rule.getName();
-        String warning = "PROVISIONAL RULE FAILED: " + name + " arrived at contract level " + added.value()
+        // An AssertionError is the rule's verdict; anything else means the rule could not reach one
+        // (a factory method or a fake that does not know this level's Failure values), and its
+        // message alone may be null or say nothing of what was thrown.
+        boolean verdict = thrown instanceof AssertionError;
+        String detail = verdict ? String.valueOf(thrown.getMessage())
+                : name + " did not reach a verdict: it threw " + thrown + " (look at the test's factory methods"
+                        + " and its fake backend too, not only at the provider)";
+        String warning = "PROVISIONAL RULE " + (verdict ? "FAILED" : "ERRORED") + ": " + name
+                + " arrived at contract level " + added.value()
                 + ", and " + context.getRequiredTestClass().getName() + " declares level " + declared
                 + ", so this failure is reported as a skip. From contract level " + (added.value() + 1)
                 + " (the next testkit release) it fails the build: fix the provider now, then declare "
                 + PARAMETER + "=" + added.value() + ".";
         System.err.println("[latchkey contract] WARNING " + warning);
-        throw new TestAbortedException(warning + "\n" + thrown.getMessage(), thrown);
+        throw new TestAbortedException(warning + "\n" + detail, thrown);
+    }
+
+    /**
+     * The level a rule arrived at, as the contract itself declares it: a test class that overrides
+     * a rule cannot move it to another level by annotating its override, and a test of the
+     * provider's own (not a rule) is never provisional.
+     *
+     * @param test the test method that ran
+     * @return the rule's {@link AddedAtLevel}, or null for a first-level rule or a test that is not a rule
+     */
+    static AddedAtLevel addedAt(Method test) {
+        try {
+            return CredentialProviderContract.class.getMethod(test.getName(), test.getParameterTypes())
+                    .getAnnotation(AddedAtLevel.class);
+        } catch (NoSuchMethodException e) {
+            return null;
+        }
     }
 
     /**

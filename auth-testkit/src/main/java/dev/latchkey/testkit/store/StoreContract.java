@@ -22,6 +22,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -199,6 +204,126 @@ public abstract class StoreContract {
         assertThat(store.findUserByIdentity("test-idp", "full").orElseThrow().toUserInfo().profile()).isEqualTo(full);
     }
 
+    // --- listing users ---
+
+    @Test
+    void usersAreListedInPagesInCodeOrderOfTheirIds() {
+        // Ids whose order differs between byte order and a language's collation: case, '-' and '_'.
+        List<String> ids = List.of("B", "a", "_x", "-y", "Z9", "a-b", "ab", "a_b", "0", "zz");
+        for (String id : ids) {
+            store.logInIdentity(Identity.of("test-idp", "sub-" + id), newUser(id), T0);
+        }
+        store.linkIdentity("ab", Identity.of("email", "ab@example.com"), T0.plusSeconds(1));
+        List<String> expected = new ArrayList<>(new TreeSet<>(ids));
+
+        List<StoredUser> listed = new ArrayList<>();
+        String cursor = null;
+        for (List<StoredUser> page = store.listUsers(null, 3); !page.isEmpty(); page = store.listUsers(cursor, 3)) {
+            assertThat(page.size()).isLessThanOrEqualTo(3);
+            listed.addAll(page);
+            cursor = page.get(page.size() - 1).id();
+        }
+        assertThat(listed).extracting(StoredUser::id).containsExactlyElementsOf(expected);
+        assertThat(listed).as("each user whole, as findUser gives it")
+                .allSatisfy(u -> assertThat(store.findUser(u.id())).contains(u));
+        assertThat(listed.get(expected.indexOf("ab")).identities()).extracting(StoredIdentity::subject)
+                .containsExactly("sub-ab", "ab@example.com");
+        assertThat(store.listUsers(null, 100)).extracting(StoredUser::id).containsExactlyElementsOf(expected);
+        assertThat(store.listUsers("a", 2)).extracting(StoredUser::id).containsExactly("a-b", "a_b");
+        assertThat(store.listUsers("zz", 5)).isEmpty();
+        assertThat(store.listUsers("~", 5)).isEmpty();
+        assertThat(store.listUsers("", 1)).extracting(StoredUser::id).containsExactly(expected.get(0));
+    }
+
+    @Test
+    void anEmptyStoreListsNoUsers() {
+        assertThat(store.listUsers(null, 10)).isEmpty();
+        assertThat(store.listUsers("x", 10)).isEmpty();
+    }
+
+    @Test
+    void hostileCursorsAreLiterals() {
+        for (String id : List.of("a", "a'", "b", "m", "n", "z")) {
+            store.logInIdentity(Identity.of("test-idp", "h-" + id), newUser(id), T0);
+        }
+        assertThat(store.listUsers("a' OR '1'='1", 10)).extracting(StoredUser::id).containsExactly("b", "m", "n", "z");
+        assertThat(store.listUsers("'; DROP TABLE latchkey_users;--", 10)).extracting(StoredUser::id)
+                .containsExactly("a", "a'", "b", "m", "n", "z");
+        assertThat(store.listUsers("%", 10)).extracting(StoredUser::id).containsExactly("a", "a'", "b", "m", "n", "z");
+        assertThat(store.listUsers("m" + "x".repeat(10_000), 10)).extracting(StoredUser::id).containsExactly("n", "z");
+        assertThat(store.listUsers("a\u0000", 10)).as("a NUL sorts before every other character")
+                .extracting(StoredUser::id).containsExactly("a'", "b", "m", "n", "z");
+        assertThat(store.listUsers("m\u0000zzz", 10)).extracting(StoredUser::id).containsExactly("n", "z");
+        assertThat(store.listUsers("\u0000", 10)).extracting(StoredUser::id).containsExactly("a", "a'", "b", "m", "n", "z");
+        assertThat(store.findUser("a")).as("nothing was dropped").isPresent();
+        assertThat(store.listUsers(null, 10)).hasSize(6);
+    }
+
+    /**
+     * Keyset pages under churn: a walk through the pages while other users are created and deleted
+     * sees every user that lived through the whole walk exactly once, in order, each whole.
+     */
+    @Test
+    void pagesStayExactWhileUsersComeAndGo() throws Exception {
+        Set<String> stayers = new TreeSet<>();
+        for (int i = 0; i < 60; i++) {
+            String id = String.format("k%03d", i * 2);
+            store.logInIdentity(Identity.of("test-idp", "stay-" + id), newUser(id), T0);
+            stayers.add(id);
+        }
+        Set<String> churned = ConcurrentHashMap.newKeySet();
+        AtomicBoolean walking = new AtomicBoolean(true);
+        List<List<String>> walks = Race.run(4, racer -> {
+            if (racer < 2) {
+                // Churn: users between and around the stayers appear and vanish.
+                for (int n = 0; walking.get(); n++) {
+                    String id = String.format("k%03d-%d-%d", (n * 7 + racer) % 120, racer, n);
+                    churned.add(id);
+                    store.logInIdentity(Identity.of("test-idp", "churn-" + id), newUser(id), T0);
+                    store.linkIdentity(id, Identity.of("email", id + "@example.com"), T0);
+                    if (n % 2 == 0) {
+                        store.deleteUser(id);
+                    }
+                }
+                return List.<String>of();
+            }
+            try {
+                while (churned.size() < 4 && !Thread.currentThread().isInterrupted()) {
+                    Thread.onSpinWait();   // the walks must overlap the churn, not finish before it starts
+                }
+                List<String> seen = new ArrayList<>();
+                for (int walk = 0; walk < 8; walk++) {
+                    String cursor = null;
+                    for (List<StoredUser> page = store.listUsers(null, 7); !page.isEmpty(); page = store.listUsers(cursor, 7)) {
+                        for (StoredUser u : page) {
+                            seen.add(u.id());
+                            assertThat(u.identities()).as("a listed user comes with its identities").isNotEmpty();
+                        }
+                        cursor = page.get(page.size() - 1).id();
+                    }
+                    seen.add("|");
+                }
+                return seen;
+            } finally {
+                walking.set(false);
+            }
+        });
+        for (List<String> seen : walks.subList(2, 4)) {
+            List<String> walk = new ArrayList<>();
+            for (String entry : seen) {
+                if (!entry.equals("|")) {
+                    walk.add(entry);
+                    continue;
+                }
+                assertThat(walk).as("ascending, no user twice").isSortedAccordingTo(String::compareTo).doesNotHaveDuplicates();
+                assertThat(walk).as("every user that lived through the walk").containsAll(stayers);
+                assertThat(walk).as("nothing that never existed").allMatch(id -> stayers.contains(id) || churned.contains(id));
+                walk.clear();
+            }
+        }
+        assertThat(churned).as("the churn ran during the walks").isNotEmpty();
+    }
+
     // --- sessions ---
 
     @Test
@@ -291,6 +416,49 @@ public abstract class StoreContract {
         assertThat(store.deleteSessionsOfIdentity("api-key", "K1")).isEqualTo(2);
         assertThat(store.findSession("s-a")).isEmpty();
         assertThat(store.findSession("s-c")).isPresent();
+    }
+
+    @Test
+    void aUsersSessionsEndTogetherAndOnlyTheirs() {
+        StoredUser ann = store.logInIdentity(Identity.of("test-idp", "ann-s"), newUser(), T0);
+        StoredUser bob = store.logInIdentity(Identity.of("test-idp", "bob-s"), newUser(), T0);
+        store.linkIdentity(ann.id(), Identity.of("api-key", "K-ann"), T0);
+        store.createSession(session(ann, "h-ann-1"));
+        store.createSession(session(ann, "h-ann-2"));
+        store.createSession(new StoredSession("s-ann-key", ann.id(), "d", "api-key", "K-ann", "h-ann-key", T0, T0.plusSeconds(100)));
+        store.createSession(session(bob, "h-bob"));
+
+        assertThat(store.deleteSessionsOfUser(ann.id())).isEqualTo(OptionalInt.of(3));
+        assertThat(store.findSessionByTokenHash("h-ann-1")).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-ann-2")).isEmpty();
+        assertThat(store.findSession("s-ann-key")).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-bob")).as("another user's session stays").isPresent();
+        assertThat(store.findUser(ann.id())).as("the user stays, enabled, with its identities")
+                .hasValueSatisfying(u -> {
+                    assertThat(u.disabled()).isFalse();
+                    assertThat(u.identities()).hasSize(2);
+                });
+        assertThat(store.deleteSessionsOfUser(ann.id())).isEqualTo(OptionalInt.of(0));
+        assertThat(store.createSession(session(ann, "h-ann-3"))).as("a later log-in opens a session").isTrue();
+        assertThat(store.deleteSessionsOfUser("no-such-user")).isEmpty();
+        assertThat(store.deleteSessionsOfUser("'; DELETE FROM latchkey_sessions;--")).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-bob")).isPresent();
+    }
+
+    @Test
+    void aSessionOpenedWhileAUsersSessionsEndIsEndedOrCountedOut() throws Exception {
+        for (int round = 0; round < 50; round++) {
+            StoredUser user = store.logInIdentity(Identity.of("test-idp", "rev-" + round), newUser(), T0);
+            store.createSession(session(user, "h-rev-old-" + round));
+            String hash = "h-rev-" + round;
+            List<Object> results = Race.run(2, i -> i == 0 ? store.createSession(session(user, hash))
+                    : store.deleteSessionsOfUser(user.id()).orElseThrow());
+            assertThat(results.get(0)).isEqualTo(true);
+            boolean survived = store.findSessionByTokenHash(hash).isPresent();
+            assertThat(results.get(1)).as("round %d: ended with the old one, or opened after", round)
+                    .isEqualTo(survived ? 1 : 2);
+            assertThat(store.findSessionByTokenHash("h-rev-old-" + round)).isEmpty();
+        }
     }
 
     @Test

@@ -118,6 +118,68 @@ abstract class EngineRaces {
     }
 
     @Test
+    void noRefreshThatRacedARevocationLeavesALiveSession() throws Exception {
+        for (int round = 0; round < 15; round++) {
+            Credentials person = PasswordlessIdp.as("revoked-" + round);
+            List<Session> before = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                before.add(engine(i).logIn(person));
+            }
+            String userId = before.get(0).user().id();
+
+            List<Object> outcomes = Race.run(8, i -> outcome(() -> switch (i) {
+                case 0, 1, 2, 3 -> engine(i).refresh(before.get(i).refreshToken());
+                case 4 -> engine(i).revokeSessions(userId);
+                case 5 -> engine(i).refresh(before.get(0).refreshToken());
+                case 6 -> engine(i).verify(before.get(1).accessToken());
+                default -> engine(i).logIn(person);   // a log-in is no refresh: it may open a session after the revocation
+            }));
+
+            List<String> accessTokens = new ArrayList<>();
+            List<String> refreshTokens = new ArrayList<>();
+            for (Session s : before) {
+                accessTokens.add(s.accessToken());
+                refreshTokens.add(s.refreshToken());
+            }
+            for (Object o : outcomes.subList(0, 6)) {
+                if (o instanceof Session s) {
+                    accessTokens.add(s.accessToken());   // a refresh's new access token, of an old session
+                } else if (o instanceof AuthException x) {
+                    assertThat(x.code()).as("round %d: a refresh after the revocation", round).isEqualTo(ErrorCode.INVALID_SESSION);
+                }
+            }
+            assertThat(outcomes.get(4)).as("round %d: the revocation itself", round).isInstanceOf(Integer.class);
+            Session racingLogIn = (Session) outcomes.get(7);
+            boolean logInSurvived = engine(0).findUser(userId).isPresent() && isLive(racingLogIn);
+            assertThat(outcomes.get(4)).as("round %d: it ended the four sessions, and the racing log-in's if opened before it", round)
+                    .isEqualTo(logInSurvived ? 4 : 5);
+            for (int e = 0; e < engines.size(); e++) {
+                AuthService engine = engine(e);
+                for (String refreshToken : refreshTokens) {
+                    assertInvalidSession(() -> engine.refresh(refreshToken), "round %d: an old session's refresh", round);
+                }
+                for (String accessToken : accessTokens) {
+                    assertInvalidSession(() -> engine.verify(accessToken), "round %d: an old session's access token", round);
+                }
+                assertThat(engine.findUser(userId)).as("round %d: the user stays", round).isPresent();
+            }
+        }
+    }
+
+    /** Whether a session still refreshes and its access token verifies, on every engine. */
+    private boolean isLive(Session session) {
+        for (int e = 0; e < engines.size(); e++) {
+            try {
+                engine(e).verify(session.accessToken());
+                engine(e).refresh(session.refreshToken());
+            } catch (AuthException x) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
     void noLogInThatRacedADisablingKeepsItsSession() throws Exception {
         for (int round = 0; round < 15; round++) {
             Credentials person = PasswordlessIdp.as("disabled-" + round);

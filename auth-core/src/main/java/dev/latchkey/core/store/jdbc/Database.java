@@ -42,6 +42,11 @@ final class Database {
         this.serial = dialect == Dialect.H2 ? new ReentrantLock(true) : null;
     }
 
+    /** The database this runs on, for the little SQL that differs. */
+    Dialect dialect() {
+        return dialect;
+    }
+
 
     /** Work inside one transaction. It may run more than once, so it must have no other effects. */
     @FunctionalInterface

@@ -47,6 +47,28 @@ enum Dialect {
         return Optional.empty();
     }
 
+    /**
+     * A text column, for comparing and ordering by UTF-16 code unit as {@link String#compareTo}
+     * does (for the ASCII of our ids, byte order). PostgreSQL otherwise orders by the database's
+     * collation (en_US sorts "a" before "B" and skips '-' and '_'), so a store on it would page in
+     * another order than the others; the "C" collation is byte order, and V2 indexes it. H2
+     * compares strings with {@code String.compareTo} already.
+     */
+    String inCodeOrder(String column) {
+        return this == POSTGRESQL ? column + " COLLATE \"C\"" : column;
+    }
+
+    /**
+     * A text to compare stored values with, taken literally. PostgreSQL refuses NUL in text, so
+     * there no stored value holds one, and comparing with the text cut before its first NUL gives
+     * the same answer for every stored value: {@code v > "ab\0x"} exactly when {@code v > "ab"}
+     * (a value that starts with "ab" and is longer continues with a character above NUL).
+     */
+    String comparableLiteral(String text) {
+        int nul = text.indexOf('\0');
+        return this == POSTGRESQL && nul >= 0 ? text.substring(0, nul) : text;
+    }
+
 
     static boolean isRetryable(SQLException e) {
         return RETRYABLE.contains(sqlState(e));

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -82,6 +83,34 @@ public final class JdbcStore implements Store {
         return db.transaction("find a user by identity", c -> users(c, "SELECT " + USER_COLUMNS + USER_JOIN
                 + "WHERE u.id = (SELECT user_id FROM latchkey_identities WHERE provider_type = ? AND subject = ?)" + USER_ORDER,
                 providerType, subject));
+    }
+
+    @Override
+    public List<StoredUser> listUsers(String afterUserId, int limit) {
+        Dialect dialect = db.dialect();
+        String id = dialect.inCodeOrder("id");
+        // One statement, so the page is one consistent view even while users come and go: the
+        // page's ids (by the primary key, or on PostgreSQL the "C" index of V2), joined with
+        // their users and identities.
+        String page = "SELECT id FROM latchkey_users" + (afterUserId == null ? "" : " WHERE " + id + " > ?")
+                + " ORDER BY " + id + " LIMIT ?";
+        String sql = "SELECT " + USER_COLUMNS + " FROM (" + page + ") p JOIN latchkey_users u ON u.id = p.id"
+                + " LEFT JOIN latchkey_identities i ON i.user_id = u.id"
+                + " ORDER BY " + dialect.inCodeOrder("u.id") + ", i.linked_at, i.seq";
+        Object[] args = afterUserId == null ? new Object[] {limit}
+                : new Object[] {dialect.comparableLiteral(afterUserId), limit};
+        return db.transaction("list users", c -> {
+            try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
+                List<StoredUser> users = new ArrayList<>();
+                boolean more = rs.next();
+                while (more) {
+                    UserRows user = readUser(rs);
+                    users.add(user.user());
+                    more = user.more();
+                }
+                return List.copyOf(users);
+            }
+        });
     }
 
     @Override
@@ -192,6 +221,14 @@ public final class JdbcStore implements Store {
     }
 
     @Override
+    public OptionalInt deleteSessionsOfUser(String userId) {
+        // The user's row first, as createSession locks it: a session being opened either
+        // committed before this (and is deleted here) or waits and is opened after.
+        return db.transaction("end a user's sessions", c -> lockUser(c, userId) == null ? OptionalInt.empty()
+                : OptionalInt.of(update(c, "DELETE FROM latchkey_sessions WHERE user_id = ?", userId)));
+    }
+
+    @Override
     public int deleteExpiredSessions(Instant now) {
         // In batches, each its own short transaction: a million sessions expiring together must
         // not become one transaction that holds their locks and its log for minutes.
@@ -298,23 +335,35 @@ public final class JdbcStore implements Store {
     /** One user from rows of the user joined with its identities (one statement, so one consistent view). */
     private static Optional<StoredUser> users(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = prepare(c, sql, args); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-                return Optional.empty();
-            }
-            String id = rs.getString(1);
-            UserType type = UserType.valueOf(rs.getString(2));
-            Instant createdAt = Columns.instant(rs.getLong(3));
-            boolean disabled = rs.getBoolean(4);
-            Map<String, Object> customData = Columns.customData(rs.getString(5));
-            List<StoredIdentity> identities = new ArrayList<>();
-            do {
-                if (rs.getString(6) != null) {
-                    identities.add(new StoredIdentity(rs.getString(6), rs.getString(7), Columns.profile(rs.getString(8)),
-                            Columns.instant(rs.getLong(9)), Columns.instant(rs.getLong(10))));
-                }
-            } while (rs.next());
-            return Optional.of(new StoredUser(id, type, createdAt, disabled, customData, identities));
+            return rs.next() ? Optional.of(readUser(rs).user()) : Optional.empty();
         }
+    }
+
+    /** A user read from its rows, and whether rows of another user follow. */
+    private record UserRows(StoredUser user, boolean more) {
+    }
+
+    /**
+     * Reads the user of the current row and its identities from the rows that follow with the same
+     * user id (the rows of one user must be adjacent), leaving the result set on the next user's
+     * first row, or past the end.
+     */
+    private static UserRows readUser(ResultSet rs) throws SQLException {
+        String id = rs.getString(1);
+        UserType type = UserType.valueOf(rs.getString(2));
+        Instant createdAt = Columns.instant(rs.getLong(3));
+        boolean disabled = rs.getBoolean(4);
+        Map<String, Object> customData = Columns.customData(rs.getString(5));
+        List<StoredIdentity> identities = new ArrayList<>();
+        boolean more;
+        do {
+            if (rs.getString(6) != null) {
+                identities.add(new StoredIdentity(rs.getString(6), rs.getString(7), Columns.profile(rs.getString(8)),
+                        Columns.instant(rs.getLong(9)), Columns.instant(rs.getLong(10))));
+            }
+            more = rs.next();
+        } while (more && rs.getString(1).equals(id));
+        return new UserRows(new StoredUser(id, type, createdAt, disabled, customData, identities), more);
     }
 
     private static Optional<StoredSession> session(Connection c, String sql, String arg) throws SQLException {

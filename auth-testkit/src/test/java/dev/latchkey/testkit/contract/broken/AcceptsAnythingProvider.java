@@ -4,8 +4,10 @@ import dev.latchkey.api.Credentials;
 import dev.latchkey.api.Identity;
 import dev.latchkey.api.spi.CredentialProvider;
 import dev.latchkey.api.spi.ProviderContext;
+import dev.latchkey.testkit.contract.AddedAtLevel;
 import dev.latchkey.testkit.contract.ContractEnvironment;
 import java.util.Optional;
+import org.junit.jupiter.api.Test;
 
 /**
  * Broken on purpose, the worst way: every credential, of any type and any shape, logs in as one
@@ -39,6 +41,19 @@ public final class AcceptsAnythingProvider implements CredentialProvider {
         @Override
         protected Optional<Credentials> invalidCredentials(ContractEnvironment env) {
             return Optional.of(tokens.credentials(TYPE, "mallory"));
+        }
+    }
+
+    /**
+     * The same contract, with a required rule of the first level overridden and marked as added
+     * at the current level, in the hope that its failure becomes a skip.
+     */
+    public static class RelabelledContract extends Contract {
+        @Override
+        @Test
+        @AddedAtLevel(2)
+        public void required_invalidCredentialsAreRejected() {
+            super.required_invalidCredentialsAreRejected();
         }
     }
 }

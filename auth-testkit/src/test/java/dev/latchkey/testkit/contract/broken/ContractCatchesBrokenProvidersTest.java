@@ -141,10 +141,12 @@ class ContractCatchesBrokenProvidersTest {
         Run run = run(CarelessHttpProvider.Contract.class, "optional_backendDownIsANetworkError",
                 "optional_backendStallIsBoundedByTimeout", "optional_slowBackendIsBoundedByTimeout",
                 "optional_backend5xxIsAProviderBackendError",
-                "optional_backendGarbageIsAProviderBackendError", "optional_backendOversizedAnswerIsRefused",
-                "optional_slowBackendIsBoundedByTimeout");
+                "optional_backendGarbageIsAProviderBackendError", "optional_backendOversizedAnswerIsRefused");
 
         assertThat(run.failed().keySet()).hasSize(6);
+        assertThat(run.failed().get("optional_slowBackendIsBoundedByTimeout"))
+                .as("its 3 s read timeout never fires while the answer trickles")
+                .contains("with the backend failing as SLOW did not end within PT1S", "callTimeout");
         assertThat(run.failed().get("optional_backendDownIsANetworkError"))
                 .contains("with the backend failing as DOWN failed with INTERNAL instead of [NETWORK]", "java.net.ConnectException");
         assertThat(run.failed().get("optional_backendStallIsBoundedByTimeout"))
@@ -266,10 +268,32 @@ class ContractCatchesBrokenProvidersTest {
     }
 
     @Test
-    void aProvisionalRuleThatPassesSimplyPasses() {
-        Run run = runAt(UnregisteredProvider.Contract.class, ContractLevel.CURRENT - 1, "required_subjectIsStablePerAccount");
+    void overridingARequiredRuleAndMarkingItNewDoesNotMakeItProvisional() {
+        Run run = runAt(AcceptsAnythingProvider.RelabelledContract.class, ContractLevel.FIRST,
+                "required_invalidCredentialsAreRejected");
 
-        assertThat(run.succeeded()).containsExactly("required_subjectIsStablePerAccount");
+        assertThat(run.aborted()).as("the contract's own declaration decides a rule's level").isEmpty();
+        assertThat(run.failed()).containsKey("required_invalidCredentialsAreRejected");
+    }
+
+    @Test
+    void aProvisionalRuleThatErrorsSaysWhatWasThrownNotThatTheProviderFailed() {
+        Run run = runAt(HangsOnStallProvider.OlderFakeContract.class, ContractLevel.CURRENT - 1,
+                "optional_slowBackendIsBoundedByTimeout");
+
+        assertThat(run.aborted().get("optional_slowBackendIsBoundedByTimeout"))
+                .contains("optional_slowBackendIsBoundedByTimeout", "java.lang.UnsupportedOperationException")
+                .doesNotEndWith("null");
+    }
+
+    @Test
+    void aProvisionalRuleThatPassesSimplyPasses() throws ClassNotFoundException {
+        // The reference HTTP provider has a whole-call deadline, so it keeps the rule new at this level.
+        Class<?> reference = Class.forName("dev.latchkey.testkit.contract.EchoTokenProviderContractTest");
+        Run run = runAt(reference, ContractLevel.CURRENT - 1, "optional_slowBackendIsBoundedByTimeout");
+
+        assertThat(run.succeeded()).containsExactly("optional_slowBackendIsBoundedByTimeout");
+        assertThat(run.aborted()).isEmpty();
     }
 
     @ParameterizedTest

@@ -10,6 +10,7 @@ import dev.latchkey.testkit.contract.ContractEnvironment;
 import dev.latchkey.testkit.contract.ContractTimeouts;
 import dev.latchkey.testkit.contract.CredentialProviderContract;
 import dev.latchkey.testkit.fake.FakeBackend;
+import dev.latchkey.testkit.fake.Failure;
 import dev.latchkey.testkit.fake.JsonEndpointBackend;
 import dev.latchkey.testkit.fake.JsonReply;
 import java.io.IOException;
@@ -112,6 +113,36 @@ public final class HangsOnStallProvider implements CredentialProvider {
         @Override
         protected Credentials otherAccountCredentials(ContractEnvironment env) {
             return tokens.credentials(TYPE, "bob");
+        }
+    }
+
+    /**
+     * The same contract with a fake written before {@link Failure#SLOW} existed: asked for a
+     * failure it does not know, it throws, as a {@code switch} with a throwing default does.
+     */
+    public static class OlderFakeContract extends Contract {
+        @Override
+        protected Optional<FakeBackend> backend() {
+            FakeBackend known = super.backend().orElseThrow();
+            return Optional.of(new FakeBackend() {
+                @Override
+                public void failWith(Failure failure) {
+                    if (failure == Failure.SLOW) {
+                        throw new UnsupportedOperationException();
+                    }
+                    known.failWith(failure);
+                }
+
+                @Override
+                public void reset() {
+                    known.reset();
+                }
+
+                @Override
+                public void close() {
+                    known.close();
+                }
+            });
         }
     }
 }

@@ -3,13 +3,16 @@ package com.example.latchkey.github;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import okhttp3.FormBody;
 import okhttp3.HttpUrl;
@@ -22,7 +25,7 @@ import okhttp3.ResponseBody;
  * HTTP calls to GitHub through the engine's shared {@link OkHttpClient}, each bounded by the
  * {@code timeout} setting, reading at most {@link #MAX_ANSWER_BYTES}. What every endpoint means
  * the same by is mapped here: unreachable or too slow is {@code NETWORK}; HTTP 429, or a 403 that
- * GitHub marks as a rate limit, is {@code RATE_LIMITED}; 5xx, an
+ * GitHub marks as a rate limit (by a header or by its message), is {@code RATE_LIMITED}; 5xx, an
  * oversized answer or one that is not JSON is {@code PROVIDER_BACKEND}. Other statuses are the
  * caller's to judge. Messages name the endpoint and the status, never a URL, a body or a token.
  */
@@ -48,8 +51,10 @@ final class GitHubCalls {
     }
 
     private final OkHttpClient http;
+    private final Clock clock;
 
-    GitHubCalls(OkHttpClient shared, Duration timeout) {
+    GitHubCalls(OkHttpClient shared, Duration timeout, Clock clock) {
+        this.clock = clock;
         // newBuilder() shares the engine's connection pool and threads; only the timeouts differ.
         this.http = shared.newBuilder().callTimeout(timeout).readTimeout(timeout).build();
     }
@@ -80,12 +85,17 @@ final class GitHubCalls {
             if (status == 429 || (status == 403 && isRateLimit(response))) {
                 throw AuthException.retryLater(ErrorCode.RATE_LIMITED,
                         "GitHub is limiting requests (" + what + " answered HTTP " + status + "): try again later",
-                        retryAfter(response.header("Retry-After")));
+                        retryAfter(response));
             }
             if (status >= 500) {
                 throw new AuthException(ErrorCode.PROVIDER_BACKEND, what + " answered HTTP " + status);
             }
-            return new Answer(status, json(what, read(what, response.body())));
+            JsonElement body = json(what, read(what, response.body()));
+            if (status == 403 && saysRateLimit(body)) {
+                throw AuthException.retryLater(ErrorCode.RATE_LIMITED,
+                        "GitHub is limiting requests (" + what + " answered HTTP 403): try again later", DEFAULT_RETRY_AFTER);
+            }
+            return new Answer(status, body);
         } catch (InterruptedIOException e) {
             throw new AuthException(ErrorCode.NETWORK, what + " did not answer within the timeout");
         } catch (IOException e) {
@@ -122,17 +132,39 @@ final class GitHubCalls {
         return "0".equals(response.header("X-RateLimit-Remaining")) || response.header("Retry-After") != null;
     }
 
-    private static Duration retryAfter(String header) {
+    /**
+     * As GitHub asks: {@code Retry-After} seconds when present; with {@code X-RateLimit-Remaining: 0},
+     * until {@code X-RateLimit-Reset} (UTC epoch seconds); otherwise a minute.
+     */
+    /**
+     * GitHub documents that a secondary rate limit may be marked by its message alone ("You have
+     * exceeded a secondary rate limit"), without either header.
+     */
+    private static boolean saysRateLimit(JsonElement body) {
+        if (body.isJsonObject() && body.getAsJsonObject().get("message") instanceof JsonPrimitive m && m.isString()) {
+            return m.getAsString().toLowerCase(Locale.ROOT).contains("rate limit");
+        }
+        return false;
+    }
+
+    private Duration retryAfter(Response response) {
+        long seconds = seconds(response.header("Retry-After"));
+        if (seconds <= 0 && "0".equals(response.header("X-RateLimit-Remaining"))) {
+            long reset = seconds(response.header("X-RateLimit-Reset"));
+            seconds = reset > 0 ? reset - clock.instant().getEpochSecond() : 0;
+        }
+        return seconds > 0 ? Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds())) : DEFAULT_RETRY_AFTER;
+    }
+
+    /** A header of whole seconds; 0 when absent or not a number (an HTTP date, garbage). */
+    private static long seconds(String header) {
         if (header != null) {
             try {
-                long seconds = Long.parseLong(header.strip());
-                if (seconds > 0) {
-                    return Duration.ofSeconds(Math.min(seconds, MAX_RETRY_AFTER.toSeconds()));
-                }
+                return Long.parseLong(header.strip());
             } catch (NumberFormatException e) {
-                // An HTTP date, or garbage: wait the default.
+                // Not a number: the caller waits the default.
             }
         }
-        return DEFAULT_RETRY_AFTER;
+        return 0;
     }
 }

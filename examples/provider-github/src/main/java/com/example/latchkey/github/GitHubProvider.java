@@ -66,6 +66,11 @@ public final class GitHubProvider implements CredentialProvider {
 
     /** What the credentials hold. */
     private record Grant(String code, String redirectUri) {
+        /** Without the code: it is a secret until GitHub has exchanged it. */
+        @Override
+        public String toString() {
+            return "Grant[code=(hidden), redirectUri=" + redirectUri + "]";
+        }
     }
 
     private volatile Started started;
@@ -82,7 +87,8 @@ public final class GitHubProvider implements CredentialProvider {
     @Override
     public void start(ProviderContext context) {
         GitHubSettings settings = context.settings(GitHubSettings.class);
-        started = new Started(settings, new GitHubCalls(context.service(OkHttpClient.class), settings.timeout()));
+        started = new Started(settings, new GitHubCalls(context.service(OkHttpClient.class), settings.timeout(),
+                context.clock()));
     }
 
     @Override
@@ -163,6 +169,8 @@ public final class GitHubProvider implements CredentialProvider {
                         "GitHub refused the code: it is wrong, used already or expired (codes last 10 minutes)");
                 case "redirect_uri_mismatch" -> new AuthException(ErrorCode.INVALID_CREDENTIALS,
                         "GitHub refused the code: the redirectUri is not the one the code was issued for");
+                case "unverified_user_email" -> new AuthException(ErrorCode.USER_NOT_CONFIRMED,
+                        "GitHub refused the code: the GitHub account's primary email is not verified yet; verify it on GitHub and log in again");
                 case "incorrect_client_credentials" -> new AuthException(ErrorCode.PROVIDER_BACKEND,
                         "GitHub refused the client credentials: check the clientId and clientSecret settings");
                 default -> new AuthException(ErrorCode.PROVIDER_BACKEND, TOKEN_ENDPOINT + " refused the exchange ("

@@ -174,6 +174,16 @@ class GitHubProviderTest {
         }
     }
 
+    /** GitHub refuses the exchange for a user whose primary email is unverified: the user must act, GitHub is fine. */
+    @Test
+    void aUserWithAnUnverifiedPrimaryEmailIsNotConfirmedNotABackendFault() {
+        github.route("/login/oauth/access_token", r -> JsonReply.ok(Map.of("error", "unverified_user_email",
+                "error_description", "The user must have a verified primary email.")));
+
+        AuthException e = assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.USER_NOT_CONFIRMED);
+        assertThat(e.getMessage()).contains("verif");
+    }
+
     @Test
     void aTokenGitHubRefusesOnUserIsInvalidCredentials() {
         github.route("/user", r -> JsonReply.status(401, Map.of("message", "Bad credentials")));
@@ -194,6 +204,27 @@ class GitHubProviderTest {
     void a403ThatGitHubMarksAsARateLimitIsRateLimitedNotAMissingEmail(String header) {
         String[] h = header.split(": ");
         github.route("/user/emails", r -> JsonReply.status(403, Map.of("message", "API rate limit exceeded")).withHeader(h[0], h[1]));
+
+        assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
+    }
+
+    /** GitHub: with X-RateLimit-Remaining 0, wait until X-RateLimit-Reset (UTC epoch seconds), often most of an hour. */
+    @Test
+    void anExhaustedPrimaryRateLimitIsRetriedAfterGitHubsResetTime() {
+        long reset = engine.clock().instant().getEpochSecond() + 1800;
+        github.route("/user", r -> JsonReply.status(403, Map.of("message", "API rate limit exceeded"))
+                .withHeader("X-RateLimit-Remaining", "0").withHeader("X-RateLimit-Reset", Long.toString(reset)));
+
+        AuthException e = assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
+        assertThat(e.retryAfter()).hasValueSatisfying(d -> assertThat(d).isBetween(Duration.ofSeconds(1790), Duration.ofSeconds(1800)));
+    }
+
+    /** GitHub: a secondary rate limit may come as a 403 that only its message marks, without either header. */
+    @ParameterizedTest
+    @ValueSource(strings = {"/user", "/user/emails"})
+    void a403WhoseMessageSaysSecondaryRateLimitIsRateLimitedEvenWithoutHeaders(String path) {
+        github.route(path, r -> JsonReply.status(403, Map.of("message",
+                "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")));
 
         assertCode(() -> provider.authenticate(code(github.issueCode(ALICE))), ErrorCode.RATE_LIMITED);
     }
@@ -244,6 +275,18 @@ class GitHubProviderTest {
         assertThatThrownBy(() -> new GitHubSettings("id", "s3cr3t", "not a url", null, null)).hasMessageStartingWith("tokenUrl");
         assertThatThrownBy(() -> new GitHubSettings("id", "s3cr3t", null, null, Duration.ofMinutes(5))).hasMessageStartingWith("timeout");
         assertThatThrownBy(() -> new GitHubSettings("id", "s3cr3t", null, null, Duration.ZERO)).hasMessageStartingWith("timeout");
+    }
+
+    /** SECURITY.md #30: no toString shows an auth code, even of a value that is only held inside the provider. */
+    @Test
+    void theHeldGrantDoesNotShowTheCodeInToString() throws ReflectiveOperationException {
+        Class<?> grant = Class.forName(GitHubProvider.class.getName() + "$Grant");
+        java.lang.reflect.Constructor<?> make = grant.getDeclaredConstructor(String.class, String.class);
+        make.setAccessible(true);
+
+        String shown = make.newInstance("the-auth-code-value", "https://app.example.com/callback").toString();
+
+        assertThat(shown).doesNotContain("the-auth-code-value");
     }
 
     @Test
