@@ -39,12 +39,16 @@ final class ApiHandler extends Handler.Abstract {
     private static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, X-Requested-With";
 
     private final ClientApi api;
+    private final AdminApi admin;
+    private final RequestLimits limits;
     private final ServerConfig config;
     private final AccessLog accessLog = new AccessLog();
 
-    ApiHandler(ClientApi api, ServerConfig config) {
+    ApiHandler(ClientApi api, AdminApi admin, RequestLimits limits, ServerConfig config) {
         super(InvocationType.BLOCKING);
         this.api = api;
+        this.admin = admin;
+        this.limits = limits;
         this.config = config;
     }
 
@@ -81,6 +85,8 @@ final class ApiHandler extends Handler.Abstract {
     }
 
     private ApiResponse answer(Request request, String method, String path, String client) throws IOException {
+        // Before anything else, the body included: a refused client costs as little as possible.
+        limits.admit(method, path, client);
         String origin = request.getHeaders().get(HttpHeader.ORIGIN);
         if (method.equals("OPTIONS")) {
             return preflight(request, origin);
@@ -91,7 +97,7 @@ final class ApiHandler extends Handler.Abstract {
             headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
         }
         ApiRequest apiRequest = new ApiRequest(method, path, query(request.getHttpURI().getQuery()), headers, body, client);
-        return api.handle(apiRequest);
+        return AdminApi.owns(path) ? admin.handle(apiRequest) : api.handle(apiRequest);
     }
 
     private ApiResponse preflight(Request request, String origin) {

@@ -18,6 +18,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -64,6 +65,11 @@ public final class LatchkeyServer implements AutoCloseable {
      *     address cannot be used, or the engine refuses to start
      */
     public static LatchkeyServer start(ServerOptions options) {
+        return start(options, Clock.systemUTC());
+    }
+
+    /** {@link #start(ServerOptions)} with the clock of the server's rate limits (tests move it). */
+    static LatchkeyServer start(ServerOptions options, Clock clock) {
         capJettyLogging();
         ServerConfig config = config(options);
         InetAddress bindAddress = bindAddress(options.host());
@@ -83,7 +89,7 @@ public final class LatchkeyServer implements AutoCloseable {
         }
         AuthService engine = builder.build();
         try {
-            return listen(options, config, bindAddress, engine, issuer);
+            return listen(options, config, bindAddress, engine, issuer, clock);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -103,13 +109,16 @@ public final class LatchkeyServer implements AutoCloseable {
     }
 
     private static LatchkeyServer listen(ServerOptions options, ServerConfig config, InetAddress bindAddress, AuthService engine,
-                                         String issuer) {
+                                         String issuer, Clock clock) {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
         Server jetty = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty reuses header values seen earlier on a connection, matched ignoring case by default:
+        // "Bearer <KEY>" would then arrive as the cached "Bearer <key>". Tokens and keys are case-sensitive.
+        http.setHeaderCacheCaseSensitive(true);
         ServerConnector connector = new ServerConnector(jetty, new HttpConnectionFactory(http));
         connector.setHost(IpAddresses.text(bindAddress));
         connector.setPort(options.port());
@@ -127,7 +136,8 @@ public final class LatchkeyServer implements AutoCloseable {
         }
         int port = connector.getLocalPort();
         PublicUrls urls = new PublicUrls(config.publicUrl(), bindAddress, port);
-        GracefulHandler graceful = new GracefulHandler(new ApiHandler(new ClientApi(engine, urls, issuer), config));
+        GracefulHandler graceful = new GracefulHandler(new ApiHandler(new ClientApi(engine, urls, issuer),
+                new AdminApi(engine, config.adminKey(), clock), new RequestLimits(config.rateLimits(), clock), config));
         jetty.setHandler(graceful);
         try {
             jetty.start();

@@ -28,7 +28,8 @@ import java.util.TreeSet;
  *   "cors": { "allowedOrigins": ["https://app.example.com"] },
  *   "maxBodyBytes": 65536,
  *   "trustedProxies": ["10.0.0.5", "10.1.0.0/16"],
- *   "adminKey": "..."
+ *   "adminKey": "...",
+ *   "rateLimit": { "requestsPerMinute": 600, "burst": 100 }
  * }
  * }</pre>
  *
@@ -36,18 +37,20 @@ import java.util.TreeSet;
  * @param allowedOrigins browser origins that may call the API (exact match)
  * @param maxBodyBytes the largest request body accepted
  * @param trustedProxies proxies whose {@code X-Forwarded-For} is believed
- * @param adminKey the key of the admin API (reserved: no admin route exists yet), or null
+ * @param adminKey the key of the admin API ({@link AdminApi}), or null: then the admin routes do not exist
+ * @param rateLimits the per-client limits ({@link RateLimits})
  * @param engineJson the configuration without the {@code server} section, for the engine
  */
 public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBodyBytes, TrustedProxies trustedProxies,
-                           String adminKey, String engineJson) {
+                           String adminKey, RateLimits rateLimits, String engineJson) {
     /** The default largest request body: 64 KiB. */
     public static final int DEFAULT_MAX_BODY_BYTES = 64 * 1024;
     static final int MIN_MAX_BODY_BYTES = 1024;
     static final int MAX_MAX_BODY_BYTES = 16 * 1024 * 1024;
     static final int MIN_ADMIN_KEY_LENGTH = 32;
 
-    private static final Set<String> SERVER_KEYS = Set.of("publicUrl", "cors", "maxBodyBytes", "trustedProxies", "adminKey");
+    private static final Set<String> SERVER_KEYS = Set.of("publicUrl", "cors", "maxBodyBytes", "trustedProxies", "adminKey",
+            "rateLimit");
     private static final Set<String> CORS_KEYS = Set.of("allowedOrigins");
 
     /** What the server runs with when no configuration file is given. */
@@ -67,7 +70,8 @@ public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBo
      * @return the defaults
      */
     public static ServerConfig defaults() {
-        return new ServerConfig(null, List.of(), DEFAULT_MAX_BODY_BYTES, TrustedProxies.NONE, null, DEFAULT_ENGINE_JSON);
+        return new ServerConfig(null, List.of(), DEFAULT_MAX_BODY_BYTES, TrustedProxies.NONE, null, RateLimits.DEFAULTS,
+                DEFAULT_ENGINE_JSON);
     }
 
     /**
@@ -86,7 +90,8 @@ public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBo
         }
         JsonElement section = root.remove("server");
         if (section == null) {
-            return new ServerConfig(null, List.of(), DEFAULT_MAX_BODY_BYTES, TrustedProxies.NONE, null, root.toString());
+            return new ServerConfig(null, List.of(), DEFAULT_MAX_BODY_BYTES, TrustedProxies.NONE, null, RateLimits.DEFAULTS,
+                    root.toString());
         }
         if (!section.isJsonObject()) {
             throw error("server: expected an object");
@@ -95,7 +100,7 @@ public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBo
         checkKeys(server, "server", SERVER_KEYS);
         return new ServerConfig(publicUrl(server.get("publicUrl")), origins(server.get("cors")),
                 maxBodyBytes(server.get("maxBodyBytes")), proxies(server.get("trustedProxies")),
-                adminKey(server.get("adminKey")), root.toString());
+                adminKey(server.get("adminKey")), RateLimits.parse(server.get("rateLimit")), root.toString());
     }
 
     private static URI publicUrl(JsonElement value) {
@@ -196,7 +201,7 @@ public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBo
         return key;
     }
 
-    private static void checkKeys(JsonObject object, String path, Set<String> known) {
+    static void checkKeys(JsonObject object, String path, Set<String> known) {
         Set<String> unknown = new TreeSet<>();
         for (String key : object.keySet()) {
             if (!known.contains(key)) {
@@ -244,6 +249,7 @@ public record ServerConfig(URI publicUrl, List<String> allowedOrigins, int maxBo
     @Override
     public String toString() {
         return "ServerConfig[publicUrl=" + publicUrl + ", allowedOrigins=" + allowedOrigins + ", maxBodyBytes=" + maxBodyBytes
-                + ", trustedProxies=" + trustedProxies + ", adminKey=" + (adminKey == null ? "none" : "(set)") + "]";
+                + ", trustedProxies=" + trustedProxies + ", adminKey=" + (adminKey == null ? "none" : "(set)") + ", rateLimits=" + rateLimits
+                + "]";
     }
 }

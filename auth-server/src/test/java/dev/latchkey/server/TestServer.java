@@ -39,6 +39,11 @@ final class TestServer implements AutoCloseable {
         return new TestServer(LatchkeyServer.start(options));
     }
 
+    /** With the clock of the server's rate limits, which the test moves. */
+    static TestServer start(ServerOptions options, java.time.Clock clock) {
+        return new TestServer(LatchkeyServer.start(options, clock));
+    }
+
     /** What came back: status, headers, and the body as JSON (null when empty). */
     record Reply(int status, Headers headers, String text) {
         JsonElement json() {
