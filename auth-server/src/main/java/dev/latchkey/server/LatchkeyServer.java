@@ -33,6 +33,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * }</pre>
  */
 public final class LatchkeyServer implements AutoCloseable {
+    /**
+     * Jetty's debug output dumps raw request buffers: bodies with passwords, headers with tokens.
+     * Its loggers are held at INFO whatever the root level says (held here strongly, because JUL
+     * forgets the level of a logger nobody references).
+     */
+    private static final java.util.logging.Logger JETTY_LOGGER = java.util.logging.Logger.getLogger("org.eclipse.jetty");
+
     private final Server jetty;
     private final GracefulHandler graceful;
     private final AuthService engine;
@@ -57,6 +64,7 @@ public final class LatchkeyServer implements AutoCloseable {
      *     address cannot be used, or the engine refuses to start
      */
     public static LatchkeyServer start(ServerOptions options) {
+        JETTY_LOGGER.setLevel(java.util.logging.Level.INFO);
         ServerConfig config = config(options);
         InetAddress bindAddress = bindAddress(options.host());
         if (bindAddress.isAnyLocalAddress() && config.publicUrl() == null) {
