@@ -27,7 +27,7 @@ const scenarios = {
         given: logIns[0].response.body.device_id,
         sentBack: logIns[1].request.body.options.device.deviceId?.$oid ?? null,
         givenAgain: logIns[1].response.body.device_id,
-        // realm-web reads this from the access token's baas_device_id claim (see docs/decisions.md).
+        // realm-web reads this from the access token's baas_device_id claim.
         userDeviceId: again.deviceId,
       },
     };

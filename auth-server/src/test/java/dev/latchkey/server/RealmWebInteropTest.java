@@ -111,6 +111,8 @@ class RealmWebInteropTest {
         assertThat(given).matches("[0-9a-f]{24}");
         assertThat(device.get("sentBack").getAsString()).as("realm-web sends the id back as an ObjectId").isEqualTo(given);
         assertThat(device.get("givenAgain").getAsString()).as("the server keeps a known device").isEqualTo(given);
+        assertThat(device.get("userDeviceId").getAsString()).as("realm-web reads it from the token's baas_device_id claim")
+                .isEqualTo(given);
 
         UserInfo stored = server.engine().findUser(userId).orElseThrow();
         assertThat(stored.identities()).extracting(Identity::providerType).containsExactly("anon-user");

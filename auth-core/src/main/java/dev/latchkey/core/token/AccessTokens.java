@@ -61,7 +61,8 @@ public final class AccessTokens {
     private static final Pattern BASE64URL = Pattern.compile("[A-Za-z0-9_-]+");
     private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final String SESSION_CLAIM = "sid";
-    private static final String DEVICE_CLAIM = "device_id";
+    /** App Services' name for it: realm-web reads {@code user.deviceId} from this claim. */
+    private static final String DEVICE_CLAIM = "baas_device_id";
     private static final String USER_DATA_CLAIM = "user_data";
 
     private final String appId;

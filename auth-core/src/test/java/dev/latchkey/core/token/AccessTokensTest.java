@@ -287,7 +287,7 @@ class AccessTokensTest {
 
     @Test
     void requiredClaimsMustBePresent() throws Exception {
-        for (String claim : List.of("sub", "jti", "sid", "device_id")) {
+        for (String claim : List.of("sub", "jti", "sid", "baas_device_id")) {
             JWTClaimsSet without = new JWTClaimsSet.Builder(validClaims()).claim(claim, null).build();
             assertRejected(() -> tokens.verify(signed(without)), ErrorCode.INVALID_SESSION, claim);
         }
@@ -320,7 +320,7 @@ class AccessTokensTest {
     private JWTClaimsSet validClaims() {
         return new JWTClaimsSet.Builder().issuer("latchkey:" + APP).audience(APP).subject("user-1")
                 .issueTime(Date.from(T0)).expirationTime(Date.from(T0.plus(Duration.ofMinutes(30))))
-                .jwtID("jti-1").claim("sid", "sess-1").claim("device_id", "dev-1").build();
+                .jwtID("jti-1").claim("sid", "sess-1").claim("baas_device_id", "dev-1").build();
     }
 
     private String signed(JWTClaimsSet claims) throws Exception {
