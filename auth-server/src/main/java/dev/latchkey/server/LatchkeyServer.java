@@ -81,15 +81,26 @@ public final class LatchkeyServer implements AutoCloseable {
             throw new AuthException(ErrorCode.CONFIGURATION, "a port is 0 to 65535");
         }
         String issuer = ConfigParser.parse(config.engineJson()).tokens().issuerFor(options.appId());
-        Latchkey.Builder<AuthService> builder = Latchkey.service(options.appId())
-                .dataDirectory(options.dataDirectory())
-                .config(config.engineJson());
-        if (options.engineSetup() != null) {
-            options.engineSetup().accept(builder);
-        }
-        AuthService engine = builder.build();
+        // Listen before the engine starts: the email provider's links point at the hosted pages, whose
+        // URL holds the port, which with --port 0 is known only once the connector is open.
+        Server jetty = new Server(threadPool());
+        ServerConnector connector = openConnector(jetty, options, bindAddress);
+        PublicUrls urls = new PublicUrls(config.publicUrl(), bindAddress, connector.getLocalPort());
+        AuthService engine;
         try {
-            return listen(options, config, bindAddress, engine, issuer, clock);
+            Latchkey.Builder<AuthService> builder = Latchkey.service(options.appId())
+                    .dataDirectory(options.dataDirectory())
+                    .config(HostedPageLinks.fill(config.engineJson(), urls.baseFor(null)));
+            if (options.engineSetup() != null) {
+                options.engineSetup().accept(builder);
+            }
+            engine = builder.build();
+        } catch (RuntimeException e) {
+            connector.close();
+            throw e;
+        }
+        try {
+            return serve(jetty, connector, urls, options, config, engine, issuer, clock);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -108,11 +119,13 @@ public final class LatchkeyServer implements AutoCloseable {
         }
     }
 
-    private static LatchkeyServer listen(ServerOptions options, ServerConfig config, InetAddress bindAddress, AuthService engine,
-                                         String issuer, Clock clock) {
+    private static QueuedThreadPool threadPool() {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("latchkey-http");
-        Server jetty = new Server(threads);
+        return threads;
+    }
+
+    private static ServerConnector openConnector(Server jetty, ServerOptions options, InetAddress bindAddress) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -123,21 +136,24 @@ public final class LatchkeyServer implements AutoCloseable {
         connector.setHost(IpAddresses.text(bindAddress));
         connector.setPort(options.port());
         jetty.addConnector(connector);
-        jetty.setErrorHandler(new JsonErrorHandler());
-        jetty.setStopTimeout(options.shutdownTimeout().toMillis());
-        jetty.setStopAtShutdown(false);
-        // The handler needs the port to build the location URL, which with --port 0 is known only
-        // after the connector opens: open it first, then hand the handler its URLs.
         try {
             connector.open();
         } catch (IOException e) {
             throw new AuthException(ErrorCode.CONFIGURATION, "cannot listen on " + PublicUrls.hostText(bindAddress) + ":"
                     + options.port() + ": " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
         }
-        int port = connector.getLocalPort();
-        PublicUrls urls = new PublicUrls(config.publicUrl(), bindAddress, port);
-        GracefulHandler graceful = new GracefulHandler(new ApiHandler(new ClientApi(engine, urls, issuer),
-                new AdminApi(engine, config.adminKey(), clock), new RequestLimits(config.rateLimits(), clock), config));
+        return connector;
+    }
+
+    private static LatchkeyServer serve(Server jetty, ServerConnector connector, PublicUrls urls, ServerOptions options,
+                                        ServerConfig config, AuthService engine, String issuer, Clock clock) {
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopTimeout(options.shutdownTimeout().toMillis());
+        jetty.setStopAtShutdown(false);
+        // The hosted pages answer /pages/...; everything else goes on to the JSON API.
+        GracefulHandler graceful = new GracefulHandler(new HostedPages(engine, urls, config,
+                new ApiHandler(new ClientApi(engine, urls, issuer), new AdminApi(engine, config.adminKey(), clock),
+                        new RequestLimits(config.rateLimits(), clock), config)));
         jetty.setHandler(graceful);
         try {
             jetty.start();
@@ -149,7 +165,7 @@ public final class LatchkeyServer implements AutoCloseable {
             }
             throw new AuthException(ErrorCode.CONFIGURATION, "the HTTP server did not start: " + e.getClass().getSimpleName());
         }
-        return new LatchkeyServer(jetty, graceful, engine, urls.listeningUrl(), port);
+        return new LatchkeyServer(jetty, graceful, engine, urls.listeningUrl(), connector.getLocalPort());
     }
 
     private static ServerConfig config(ServerOptions options) {
