@@ -34,7 +34,9 @@ final class PagesFixture implements AutoCloseable {
     static PagesFixture start(Path data) {
         FakeMailbox mailbox = FakeMailbox.start();
         try {
-            return new PagesFixture(mailbox, TestServer.start(data, config(mailbox)));
+            // Each test mails several links from one address: more than the server's per-client mail burst.
+            String config = "{ \"server\": { \"rateLimit\": { \"mailBurst\": 100 } }, " + config(mailbox).strip().substring(1);
+            return new PagesFixture(mailbox, TestServer.start(data, config));
         } catch (RuntimeException e) {
             mailbox.close();
             throw e;
