@@ -10,8 +10,6 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -58,46 +56,145 @@ final class ApiHandler extends Handler.Abstract {
         String method = request.getMethod().toUpperCase(Locale.ROOT);
         String path = pathOf(request);
         String client = clientAddress(request);
-        ApiResponse answer;
-        try {
-            answer = answer(request, method, path, client);
-        } catch (AuthException e) {
-            answer = error(e);
-        } catch (ApiError e) {
-            answer = new ApiResponse(e.status(), ErrorBodies.of(e.errorCode(), e.getMessage()), e.headers());
-        } catch (RuntimeException | IOException e) {
-            // The class only: a library's message may quote what it was given.
-            LOG.log(Level.WARNING, "unexpected failure answering " + method + " " + safePath(path) + ": " + e.getClass().getName());
-            answer = ApiResponse.json(500, ErrorBodies.of(ErrorCode.INTERNAL.wireName(), "internal server error"));
+        Exchange exchange = new Exchange(request, response, callback, started, method, path, client);
+        ApiResponse early = guarded(exchange, () -> beforeBody(exchange));
+        if (early != null) {
+            exchange.respond(early);
+            return true;
         }
-        byte[] body = answer.json() == null ? new byte[0] : answer.json().getBytes(StandardCharsets.UTF_8);
-        writeHeaders(request, response, answer, body.length);
-        int status = answer.status();
-        long bytes = body.length;
-        response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
-            callback.succeeded();
-            accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, bytes);
-        }, failure -> {
-            callback.failed(failure);
-            accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, 0);
-        }));
+        new BodyReader(exchange).run();
         return true;
     }
 
-    private ApiResponse answer(Request request, String method, String path, String client) throws IOException {
-        // Before anything else, the body included: a refused client costs as little as possible.
-        limits.admit(method, path, client);
-        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (method.equals("OPTIONS")) {
-            return preflight(request, origin);
+    /** One request on its way to an answer. */
+    private final class Exchange {
+        final Request request;
+        final Response response;
+        final Callback callback;
+        final long started;
+        final String method;
+        final String path;
+        final String client;
+
+        Exchange(Request request, Response response, Callback callback, long started, String method, String path, String client) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.started = started;
+            this.method = method;
+            this.path = path;
+            this.client = client;
         }
-        byte[] body = readBody(request);
+
+        void respond(ApiResponse answer) {
+            byte[] body = answer.json() == null ? new byte[0] : answer.json().getBytes(StandardCharsets.UTF_8);
+            writeHeaders(request, response, answer, body.length);
+            int status = answer.status();
+            long bytes = body.length;
+            response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
+                callback.succeeded();
+                accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, bytes);
+            }, failure -> {
+                callback.failed(failure);
+                accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, 0);
+            }));
+        }
+    }
+
+    /** An answer, or the error response for what the route threw. */
+    private ApiResponse guarded(Exchange exchange, java.util.concurrent.Callable<ApiResponse> route) {
+        try {
+            return route.call();
+        } catch (AuthException e) {
+            return error(e);
+        } catch (ApiError e) {
+            return new ApiResponse(e.status(), ErrorBodies.of(e.errorCode(), e.getMessage()), e.headers());
+        } catch (Exception e) {
+            // The class only: a library's message may quote what it was given.
+            LOG.log(Level.WARNING, "unexpected failure answering " + exchange.method + " " + safePath(exchange.path) + ": "
+                    + e.getClass().getName());
+            return ApiResponse.json(500, ErrorBodies.of(ErrorCode.INTERNAL.wireName(), "internal server error"));
+        }
+    }
+
+    /** What is settled before the body is read: the limits, a preflight, a declared length over the limit. Null: read on. */
+    private ApiResponse beforeBody(Exchange exchange) {
+        // Before anything else, the body included: a refused client costs as little as possible.
+        limits.admit(exchange.method, exchange.path, exchange.client);
+        if (exchange.method.equals("OPTIONS")) {
+            return preflight(exchange.request, exchange.request.getHeaders().get(HttpHeader.ORIGIN));
+        }
+        if (exchange.request.getLength() > config.maxBodyBytes()) {
+            throw tooLarge(config.maxBodyBytes());
+        }
+        return null;
+    }
+
+    private ApiResponse route(Exchange exchange, byte[] body) {
+        Request request = exchange.request;
         Map<String, List<String>> headers = new HashMap<>();
         for (HttpField field : request.getHeaders()) {
             headers.computeIfAbsent(field.getLowerCaseName(), k -> new ArrayList<>()).add(field.getValue());
         }
-        ApiRequest apiRequest = new ApiRequest(method, path, query(request.getHttpURI().getQuery()), headers, body, client);
-        return AdminApi.owns(path) ? admin.handle(apiRequest) : api.handle(apiRequest);
+        ApiRequest apiRequest = new ApiRequest(exchange.method, exchange.path, query(request.getHttpURI().getQuery()), headers, body,
+                exchange.client);
+        return AdminApi.owns(exchange.path) ? admin.handle(apiRequest) : api.handle(apiRequest);
+    }
+
+    /**
+     * Reads the body as it arrives, holding no thread while it waits: a client that sends its
+     * headers and then trickles the body (or stops) costs a connection until the idle timeout, not
+     * one of the pool's threads, so a few hundred of them cannot starve every other client. Jetty
+     * runs the demand callback on a pool thread (a plain Runnable may block), where the route runs
+     * once the body is whole.
+     */
+    private final class BodyReader implements Runnable {
+        private final Exchange exchange;
+        private final int max;
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        BodyReader(Exchange exchange) {
+            this.exchange = exchange;
+            this.max = config.maxBodyBytes();
+        }
+
+        @Override
+        public void run() {
+            Request request = exchange.request;
+            while (true) {
+                Content.Chunk chunk = request.read();
+                if (chunk == null) {
+                    request.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    Throwable failure = chunk.getFailure();
+                    exchange.respond(failure instanceof java.util.concurrent.TimeoutException
+                            ? ApiResponse.json(408, ErrorBodies.of("RequestTimeout", "the request body did not arrive in time"))
+                            : ApiResponse.json(400, ErrorBodies.of("BadRequest", "the request body could not be read")));
+                    return;
+                }
+                ByteBuffer buffer = chunk.getByteBuffer();
+                boolean last = chunk.isLast();
+                int length = buffer.remaining();
+                if (bytes.size() + (long) length > max) {
+                    chunk.release();
+                    exchange.respond(guarded(exchange, () -> {
+                        throw tooLarge(max);
+                    }));
+                    return;
+                }
+                byte[] part = new byte[length];
+                buffer.get(part);
+                chunk.release();
+                bytes.write(part, 0, length);
+                if (last) {
+                    byte[] body = bytes.toByteArray();
+                    exchange.respond(guarded(exchange, () -> route(exchange, body)));
+                    return;
+                }
+            }
+        }
     }
 
     private ApiResponse preflight(Request request, String origin) {
@@ -113,24 +210,6 @@ final class ApiHandler extends Handler.Abstract {
                 .withHeader("Access-Control-Allow-Methods", ALLOWED_METHODS)
                 .withHeader("Access-Control-Allow-Headers", ALLOWED_HEADERS)
                 .withHeader("Access-Control-Max-Age", "600");
-    }
-
-    private byte[] readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        int max = config.maxBodyBytes();
-        if (declared > max) {
-            throw tooLarge(max);
-        }
-        if (declared == 0) {
-            return new byte[0];
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(max + 1);
-            if (bytes.length > max) {
-                throw tooLarge(max);
-            }
-            return bytes;
-        }
     }
 
     private static ApiError tooLarge(int max) {

@@ -133,7 +133,9 @@ final class ClientApi {
             answer.addProperty("device_id", token.deviceId());
             return ApiResponse.json(200, answer.toString());
         }
-        Session session = engine.logIn(credentials, deviceId, request.clientAddress());
+        // The throttle's source is the client as the server's own limits count it (an IPv6 /64 is one
+        // client): with the bare address, a host would take a fresh address of its /64 for each guess.
+        Session session = engine.logIn(credentials, deviceId, RequestLimits.clientKey(request.clientAddress()));
         JsonObject answer = new JsonObject();
         answer.addProperty("access_token", session.accessToken());
         answer.addProperty("refresh_token", session.refreshToken());

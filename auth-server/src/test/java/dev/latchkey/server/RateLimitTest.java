@@ -221,6 +221,28 @@ class RateLimitTest {
         }
     }
 
+    @Test
+    void anIpv6AttackerCannotDodgeTheLogInThrottleByTakingANewAddressOfItsSlash64ForEachGuess() throws Exception {
+        try (TestServer server = start("{ \"trustedProxies\": [\"127.0.0.1\"] }")) {
+            String victim = "v6-" + UUID.randomUUID() + "@example.com";
+            assertThat(from(server, "203.0.113.40", "POST", APP + "/auth/providers/local-userpass/register",
+                    "{\"email\":\"" + victim + "\",\"password\":\"correct horse\"}").status()).isEqualTo(201);
+            String login = APP + "/auth/providers/local-userpass/login";
+            // One host holds the whole /64: every guess from a fresh address of it is still one source.
+            for (int i = 1; i <= 10; i++) {
+                TestServer.Reply r = from(server, "2001:db8:7:7::" + Integer.toHexString(i), "POST", login,
+                        emailPassword(victim, "guess " + i));
+                assertThat(r.status()).as(r.text()).isEqualTo(401);
+            }
+            TestServer.Reply refused = from(server, "2001:db8:7:7:abcd::1", "POST", login, emailPassword(victim, "guess 11"));
+            assertThat(refused.status()).as(refused.text()).isEqualTo(429);
+            assertThat(refused.errorCode()).isEqualTo("TooManyRequests");
+
+            assertThat(from(server, "2001:db8:7:8::1", "POST", login, emailPassword(victim, "correct horse")).status())
+                    .as("another /64 is another source").isEqualTo(200);
+        }
+    }
+
     // ---- configuration
 
     @Test
