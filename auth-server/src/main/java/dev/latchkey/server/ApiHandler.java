@@ -62,7 +62,26 @@ final class ApiHandler extends Handler.Abstract {
             exchange.respond(early);
             return true;
         }
-        new BodyReader(exchange).run();
+        AsyncBody.read(request, config.maxBodyBytes(), new AsyncBody.Outcome() {
+            @Override
+            public void read(byte[] body) {
+                exchange.respond(guarded(exchange, () -> route(exchange, body)));
+            }
+
+            @Override
+            public void tooLarge() {
+                exchange.respond(guarded(exchange, () -> {
+                    throw ApiHandler.tooLarge(config.maxBodyBytes());
+                }));
+            }
+
+            @Override
+            public void failed(boolean timedOut) {
+                exchange.respond(timedOut
+                        ? ApiResponse.json(408, ErrorBodies.of("RequestTimeout", "the request body did not arrive in time"))
+                        : ApiResponse.json(400, ErrorBodies.of("BadRequest", "the request body could not be read")));
+            }
+        });
         return true;
     }
 
@@ -139,62 +158,6 @@ final class ApiHandler extends Handler.Abstract {
         ApiRequest apiRequest = new ApiRequest(exchange.method, exchange.path, query(request.getHttpURI().getQuery()), headers, body,
                 exchange.client);
         return AdminApi.owns(exchange.path) ? admin.handle(apiRequest) : api.handle(apiRequest);
-    }
-
-    /**
-     * Reads the body as it arrives, holding no thread while it waits: a client that sends its
-     * headers and then trickles the body (or stops) costs a connection until the idle timeout, not
-     * one of the pool's threads, so a few hundred of them cannot starve every other client. Jetty
-     * runs the demand callback on a pool thread (a plain Runnable may block), where the route runs
-     * once the body is whole.
-     */
-    private final class BodyReader implements Runnable {
-        private final Exchange exchange;
-        private final int max;
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-
-        BodyReader(Exchange exchange) {
-            this.exchange = exchange;
-            this.max = config.maxBodyBytes();
-        }
-
-        @Override
-        public void run() {
-            Request request = exchange.request;
-            while (true) {
-                Content.Chunk chunk = request.read();
-                if (chunk == null) {
-                    request.demand(this);
-                    return;
-                }
-                if (Content.Chunk.isFailure(chunk)) {
-                    Throwable failure = chunk.getFailure();
-                    exchange.respond(failure instanceof java.util.concurrent.TimeoutException
-                            ? ApiResponse.json(408, ErrorBodies.of("RequestTimeout", "the request body did not arrive in time"))
-                            : ApiResponse.json(400, ErrorBodies.of("BadRequest", "the request body could not be read")));
-                    return;
-                }
-                ByteBuffer buffer = chunk.getByteBuffer();
-                boolean last = chunk.isLast();
-                int length = buffer.remaining();
-                if (bytes.size() + (long) length > max) {
-                    chunk.release();
-                    exchange.respond(guarded(exchange, () -> {
-                        throw tooLarge(max);
-                    }));
-                    return;
-                }
-                byte[] part = new byte[length];
-                buffer.get(part);
-                chunk.release();
-                bytes.write(part, 0, length);
-                if (last) {
-                    byte[] body = bytes.toByteArray();
-                    exchange.respond(guarded(exchange, () -> route(exchange, body)));
-                    return;
-                }
-            }
-        }
     }
 
     private ApiResponse preflight(Request request, String origin) {

@@ -4,14 +4,11 @@ import dev.latchkey.api.AuthException;
 import dev.latchkey.api.AuthService;
 import dev.latchkey.api.ErrorCode;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -62,13 +59,15 @@ final class HostedPages extends Handler.Wrapper {
     private final AuthService engine;
     private final PublicUrls urls;
     private final TrustedProxies proxies;
+    private final RequestLimits limits;
     private final AccessLog accessLog = new AccessLog();
 
-    HostedPages(AuthService engine, PublicUrls urls, ServerConfig config, Handler next) {
+    HostedPages(AuthService engine, PublicUrls urls, ServerConfig config, RequestLimits limits, Handler next) {
         super(next);
         this.engine = engine;
         this.urls = urls;
         this.proxies = config.trustedProxies();
+        this.limits = limits;
     }
 
     /** What a page answers: status, title, the HTML after the heading, extra headers. */
@@ -92,37 +91,99 @@ final class HostedPages extends Handler.Wrapper {
         }
         long started = System.nanoTime();
         String method = request.getMethod().toUpperCase(Locale.ROOT);
-        Page page;
-        try {
-            page = answer(request, method, path);
-        } catch (RuntimeException | IOException e) {
-            // The class only: a message may quote what the client sent, and the form holds a password.
-            LOG.log(Level.WARNING, "unexpected failure answering a hosted page: " + e.getClass().getName());
-            page = Page.of(500, "Something went wrong", PageHtml.paragraph("Please try again in a few minutes."));
-        }
-        // Jetty sends no body to a HEAD request, but the length of the one a GET would get.
-        byte[] body = PageHtml.page(page.title(), page.bodyHtml()).getBytes(StandardCharsets.UTF_8);
-        writeHeaders(response, page, body.length);
-        int status = page.status();
         String client = clientAddress(request);
-        response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
-            callback.succeeded();
-            accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, body.length);
-        }, failure -> {
-            callback.failed(failure);
-            accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, 0);
-        }));
+        Reply reply = new Reply(response, callback, started, method, path, client);
+        Page early = guarded(() -> beforeBody(request, method, path, client));
+        if (early != null) {
+            reply.send(early);
+            return true;
+        }
+        boolean confirm = path.equals(CONFIRM_PATH);
+        // The form is read as it arrives, holding no thread while a client trickles it (see AsyncBody).
+        AsyncBody.read(request, MAX_FORM_BYTES, new AsyncBody.Outcome() {
+            @Override
+            public void read(byte[] body) {
+                reply.send(guarded(() -> submitted(body, confirm)));
+            }
+
+            @Override
+            public void tooLarge() {
+                reply.send(Page.of(413, "This form is too large", PageHtml.paragraph("Use the page's own form.")));
+            }
+
+            @Override
+            public void failed(boolean timedOut) {
+                reply.send(Page.of(timedOut ? 408 : 400, "This form did not arrive",
+                        PageHtml.paragraph("Open the link from your email again.")));
+            }
+        });
         return true;
     }
 
-    private Page answer(Request request, String method, String path) throws IOException {
+    /** Sends a page and logs the request. */
+    private final class Reply {
+        private final Response response;
+        private final Callback callback;
+        private final long started;
+        private final String method;
+        private final String path;
+        private final String client;
+
+        Reply(Response response, Callback callback, long started, String method, String path, String client) {
+            this.response = response;
+            this.callback = callback;
+            this.started = started;
+            this.method = method;
+            this.path = path;
+            this.client = client;
+        }
+
+        void send(Page page) {
+            // Jetty sends no body to a HEAD request, but the length of the one a GET would get.
+            byte[] body = PageHtml.page(page.title(), page.bodyHtml()).getBytes(StandardCharsets.UTF_8);
+            writeHeaders(response, page, body.length);
+            int status = page.status();
+            response.write(true, ByteBuffer.wrap(body), Callback.from(() -> {
+                callback.succeeded();
+                accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, body.length);
+            }, failure -> {
+                callback.failed(failure);
+                accessLog.log(Instant.now(), method, path, status, (System.nanoTime() - started) / 1_000_000, client, 0);
+            }));
+        }
+    }
+
+    /** A page, or the 500 page when building it failed. */
+    private static Page guarded(java.util.concurrent.Callable<Page> work) {
+        try {
+            return work.call();
+        } catch (Exception e) {
+            // The class only: a message may quote what the client sent, and the form holds a password.
+            LOG.log(Level.WARNING, "unexpected failure answering a hosted page: " + e.getClass().getName());
+            return Page.of(500, "Something went wrong", PageHtml.paragraph("Please try again in a few minutes."));
+        }
+    }
+
+    /**
+     * Everything settled before a body is read: the server's rate limits (the pages count as any
+     * other request), unknown pages, GETs, and a POST's origin, type and declared size. Null: a
+     * POST whose form must be read.
+     */
+    private Page beforeBody(Request request, String method, String path, String client) {
+        try {
+            limits.admit(method, path, client);
+        } catch (ApiError e) {
+            Page page = Page.of(e.status(), "Too many requests", PageHtml.paragraph("Please wait a few minutes, then try again."));
+            String retry = e.headers().get("Retry-After");
+            return retry == null ? page : page.withHeader("Retry-After", retry);
+        }
         boolean confirm = path.equals(CONFIRM_PATH);
         if (!confirm && !path.equals(RESET_PATH)) {
             return Page.of(404, "Page not found", PageHtml.paragraph("There is no page at this address."));
         }
         return switch (method) {
             case "GET", "HEAD" -> show(request, confirm);
-            case "POST" -> submit(request, confirm);
+            case "POST" -> checkPost(request);
             default -> Page.of(405, "Method not allowed", PageHtml.paragraph("This page is opened with a link and sent with its button."))
                     .withHeader("Allow", "GET, HEAD, POST");
         };
@@ -167,7 +228,8 @@ final class HostedPages extends Handler.Wrapper {
 
     // ---- POST: checks, then the engine
 
-    private Page submit(Request request, boolean confirm) throws IOException {
+    /** A POST's checks before its body is read; null when the form should be read. */
+    private Page checkPost(Request request) {
         if (!sameOrigin(request)) {
             return Page.of(403, "This form cannot be sent from another site",
                     PageHtml.paragraph("Open the link from your email and use the button on its page."));
@@ -175,13 +237,16 @@ final class HostedPages extends Handler.Wrapper {
         if (!isForm(request.getHeaders().get(HttpHeader.CONTENT_TYPE))) {
             return Page.of(415, "This form was not sent as a form", PageHtml.paragraph("Use the button on the page."));
         }
-        Optional<byte[]> body = readBody(request);
-        if (body.isEmpty()) {
+        if (request.getLength() > MAX_FORM_BYTES) {
             return Page.of(413, "This form is too large", PageHtml.paragraph("Use the page's own form."));
         }
+        return null;
+    }
+
+    private Page submitted(byte[] body, boolean confirm) {
         FormBody form;
         try {
-            form = FormBody.parse(body.get());
+            form = FormBody.parse(body);
         } catch (IllegalArgumentException e) {
             return Page.of(400, "This form could not be read", PageHtml.paragraph("Open the link from your email again."));
         }
@@ -308,21 +373,6 @@ final class HostedPages extends Handler.Wrapper {
             }
         }
         return true;
-    }
-
-    /** The body, or empty when it is larger than {@link #MAX_FORM_BYTES}, declared or sent. */
-    private static Optional<byte[]> readBody(Request request) throws IOException {
-        long declared = request.getLength();
-        if (declared > MAX_FORM_BYTES) {
-            return Optional.empty();
-        }
-        if (declared == 0) {
-            return Optional.of(new byte[0]);
-        }
-        try (InputStream in = Content.Source.asInputStream(request)) {
-            byte[] bytes = in.readNBytes(MAX_FORM_BYTES + 1);
-            return bytes.length > MAX_FORM_BYTES ? Optional.empty() : Optional.of(bytes);
-        }
     }
 
     private String clientAddress(Request request) {

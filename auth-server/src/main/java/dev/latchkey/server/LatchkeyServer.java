@@ -151,9 +151,10 @@ public final class LatchkeyServer implements AutoCloseable {
         jetty.setStopTimeout(options.shutdownTimeout().toMillis());
         jetty.setStopAtShutdown(false);
         // The hosted pages answer /pages/...; everything else goes on to the JSON API.
-        GracefulHandler graceful = new GracefulHandler(new HostedPages(engine, urls, config,
-                new ApiHandler(new ClientApi(engine, urls, issuer), new AdminApi(engine, config.adminKey(), clock),
-                        new RequestLimits(config.rateLimits(), clock), config)));
+        // One set of limits for the pages and the API: a client's requests count wherever they go.
+        RequestLimits limits = new RequestLimits(config.rateLimits(), clock);
+        GracefulHandler graceful = new GracefulHandler(new HostedPages(engine, urls, config, limits,
+                new ApiHandler(new ClientApi(engine, urls, issuer), new AdminApi(engine, config.adminKey(), clock), limits, config)));
         jetty.setHandler(graceful);
         try {
             jetty.start();

@@ -3,7 +3,8 @@ package dev.latchkey.server;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -32,8 +33,14 @@ class SlowBodyTest {
     @TempDir
     Path data;
 
-    @Test
-    void manyClientsStuckHalfwayThroughTheirBodiesDoNotStarveTheServer() throws Exception {
+    /** The JSON API's register route, and the hosted reset page's form post: both read bodies the same way. */
+    @ParameterizedTest
+    @ValueSource(strings = {"json", "form"})
+    void manyClientsStuckHalfwayThroughTheirBodiesDoNotStarveTheServer(String kind) throws Exception {
+        boolean form = kind.equals("form");
+        String target = form ? HostedPages.RESET_PATH : APP + "/auth/providers/local-userpass/register";
+        String type = form ? "application/x-www-form-urlencoded" : "application/json";
+        String start = form ? "token=" : "{\"email\":";
         // Each slow client comes from an address of its own (as a botnet would), so the per-client limits do not stop them.
         try (TestServer server = TestServer.start(data, "{ \"server\": { \"trustedProxies\": [\"127.0.0.1\"] } }")) {
             URI url = URI.create(server.server.url());
@@ -44,12 +51,12 @@ class SlowBodyTest {
                     s.connect(new InetSocketAddress(url.getHost(), url.getPort()), 5_000);
                     slow.add(s);
                     OutputStream out = s.getOutputStream();
-                    out.write(("POST " + APP + "/auth/providers/local-userpass/register HTTP/1.1\r\n"
+                    out.write(("POST " + target + " HTTP/1.1\r\n"
                             + "Host: " + url.getAuthority() + "\r\n"
                             + "X-Forwarded-For: 198.18." + (i / 250) + "." + (i % 250 + 1) + "\r\n"
-                            + "Content-Type: application/json\r\n"
+                            + "Content-Type: " + type + "\r\n"
                             + "Content-Length: 100\r\n\r\n"
-                            + "{\"email\":").getBytes(StandardCharsets.US_ASCII));
+                            + start).getBytes(StandardCharsets.US_ASCII));
                     out.flush();
                 }
                 // A liveness bound, not a measurement: the server's idle timeout (30 s) is what would free a blocked thread.
