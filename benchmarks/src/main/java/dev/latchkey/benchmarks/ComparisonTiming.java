@@ -54,7 +54,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * Issue #9, timing: are the secret comparisons constant-time? Three benchmarks, each of which
  * interleaves its cases in one fork (a shuffled order per cycle, a batch of calls per case, the
  * batch timed with {@link System#nanoTime}), so that a busy spell of this shared 2-core machine hits
- * every case alike; each case's time per call is a JMH secondary result ({@link AuxCounters}) and
+ * every case alike; each case's time per call (the median of its batches in an iteration) is a JMH
+ * secondary result ({@link AuxCounters}) and
  * {@link TimingReport} divides it, fork by fork, by the baseline's.
  *
  * <ul>
@@ -274,17 +275,22 @@ public class ComparisonTiming {
         }
     }
 
-    /** The cases of one interleaved benchmark: a shuffled order per cycle, and each case's time. */
+    /**
+     * The cases of one interleaved benchmark: a shuffled order per cycle, and each batch's time per
+     * call. A case's time in an iteration is the median of its batches, not the mean: on this busy
+     * machine a thread is now and then descheduled for milliseconds, and one such batch would
+     * otherwise outweigh hundreds of others (the first trial run's means spread 0.3-11x).
+     */
     static final class Cycle {
-        private final long[] nanos;
-        private final long[] calls;
+        private final long[][] batches;
+        private final int[] counts;
         private final int[] order;
         private final Random random = new Random(9);
         private int next;
 
         Cycle(int cases) {
-            nanos = new long[cases];
-            calls = new long[cases];
+            batches = new long[cases][1024];
+            counts = new int[cases];
             order = new int[cases];
             for (int i = 0; i < cases; i++) {
                 order[i] = i;
@@ -293,8 +299,7 @@ public class ComparisonTiming {
         }
 
         void reset() {
-            Arrays.fill(nanos, 0);
-            Arrays.fill(calls, 0);
+            Arrays.fill(counts, 0);
         }
 
         int next() {
@@ -310,13 +315,24 @@ public class ComparisonTiming {
             return order[next++];
         }
 
+        /** Records one batch: {@code took} ns for {@code count} calls, kept as ns per call × 1000 for precision. */
         void add(int c, long took, int count) {
-            nanos[c] += took;
-            calls[c] += count;
+            if (counts[c] == batches[c].length) {
+                batches[c] = Arrays.copyOf(batches[c], counts[c] * 2);
+            }
+            batches[c][counts[c]++] = took * 1000 / count;
         }
 
+        /** The median over this iteration's batches of ns per call. */
         double ns(int c) {
-            return calls[c] == 0 ? 0 : (double) nanos[c] / calls[c];
+            int n = counts[c];
+            if (n == 0) {
+                return 0;
+            }
+            long[] sorted = Arrays.copyOf(batches[c], n);
+            Arrays.sort(sorted);
+            double median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+            return median / 1000;
         }
     }
 

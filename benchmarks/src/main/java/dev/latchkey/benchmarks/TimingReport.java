@@ -19,9 +19,10 @@ import java.util.stream.Stream;
 
 /**
  * The report of {@link TimingRun}. A sample is one JMH fork: per case, the mean over its measured
- * iterations of the case's ns per call. Each case's time is shown as the median over all forks
- * (min–max), and its ratio to the benchmark's baseline case is taken fork by fork (both measured
- * interleaved in that fork) and shown the same way. A ratio whose range holds 1 shows no difference
+ * iterations of the case's ns per call (each iteration's value is the median of its batches). Each
+ * case's time is shown as the median over all forks (min–max), and its ratio to the benchmark's
+ * baseline case is taken fork by fork (both measured interleaved in that fork) and shown the same
+ * way. A ratio whose range holds 1 shows no difference
  * at this resolution; the ranges say what that resolution is.
  */
 final class TimingReport {
@@ -132,7 +133,7 @@ final class TimingReport {
     String markdown() {
         StringBuilder sb = new StringBuilder();
         sb.append("# Comparison timing (issue #9)\n\n").append(description).append("\n\n");
-        sb.append("Per case: ns per call, median over forks (min–max); ratio to the baseline, fork by fork (both interleaved in that"
+        sb.append("Per case: ns per call (per iteration the median of its batches, per fork the mean of its iterations), median over forks (min–max); ratio to the baseline, fork by fork (both interleaved in that"
                 + " fork), median (min–max).\n");
         for (Map.Entry<String, Map<String, List<Double>>> group : forks.entrySet()) {
             String op = group.getKey().split(" / ")[0];
