@@ -26,8 +26,9 @@ import java.util.regex.Pattern;
  * {@code api-key}: user and server API keys. A key is 64 letters and digits: a 16-character id
  * (the {@link ApiKey#id()}) followed by a 48-character secret (about 285 random bits). Only the
  * SHA-256 of the secret is stored, with the owner as index; a log-in finds the record by id and
- * compares hashes in constant time, hashing a dummy when the id is unknown so that both paths do
- * the same work.
+ * compares hashes in constant time. When the id is unknown it parses and compares against a dummy
+ * record instead, so that path does the provider's work too; what remains is the store's own
+ * lookup, which may answer "no row" a little sooner (measured in benchmarks/README.md, issue #9).
  */
 @AutoService(CredentialProvider.class)
 public final class ApiKeyProvider implements CredentialProvider, ApiKeyManager {
@@ -42,6 +43,10 @@ public final class ApiKeyProvider implements CredentialProvider, ApiKeyManager {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     /** Compared against when the key id is unknown, so that path costs what a known id costs. */
     private static final String DUMMY_HASH = Secrets.sha256("no such key");
+    /** A record shaped like a real one, parsed when the id is unknown (the parse is most of a known id's extra work). */
+    private static final ProviderStore.Document DUMMY_RECORD = new ProviderStore.Document("dummyKeyId000000",
+            new Gson().toJson(new KeyRecord("000000000000000000000000", "dummy-key", DUMMY_HASH, true, "2026-01-01T00:00:00Z")),
+            "000000000000000000000000", 1);
 
     private final Gson gson = new Gson();
     private volatile ProviderStore store;
@@ -83,8 +88,9 @@ public final class ApiKeyProvider implements CredentialProvider, ApiKeyManager {
         }
         String id = key.substring(0, ID_LENGTH);
         Optional<KeyRecord> record = store.get(id).map(this::read);
+        KeyRecord compared = record.orElseGet(() -> read(DUMMY_RECORD));
         String presented = Secrets.sha256(key.substring(ID_LENGTH));
-        boolean matches = Secrets.constantTimeEquals(presented, record.map(KeyRecord::hash).orElse(DUMMY_HASH));
+        boolean matches = Secrets.constantTimeEquals(presented, compared.hash());
         if (record.isEmpty() || !matches) {
             throw new AuthException(ErrorCode.INVALID_CREDENTIALS, "invalid API key");
         }
