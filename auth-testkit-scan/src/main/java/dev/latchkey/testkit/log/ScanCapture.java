@@ -29,6 +29,15 @@ final class ScanCapture extends Handler implements AutoCloseable {
     /** The root logger level while the scan runs; {@code ALL} unless the system property says otherwise. */
     static final String LEVEL_PROPERTY = "latchkey.secretscan.level";
     static final int MAX_BUFFERED_CHARS = 16 << 20;
+    /**
+     * The traffic logs of the test's own tools, which stand where a backend or a user stands:
+     * MockWebServer logs each request line it received, GreenMail the SMTP conversation, Selenium
+     * every URL it tells the browser to open. They show what the code under test sent to its
+     * backend (Facebook's debug_token takes the token in the query; a confirmation mail carries its
+     * link) or what the user's browser visits, which is the protocol, not a leak; the code's own
+     * logging is still scanned.
+     */
+    static final List<String> TEST_TOOL_LOGGERS = List.of("mockwebserver3.", "com.icegreen.greenmail.", "org.openqa.selenium.");
 
     private final Logger root = Logger.getLogger("");
     private final Level savedLevel;
@@ -58,10 +67,14 @@ final class ScanCapture extends Handler implements AutoCloseable {
 
     @Override
     public void publish(LogRecord record) {
-        if (record != null) {
+        if (record != null && !testToolTraffic(record.getLoggerName())) {
             add(new LogCapture.Entry(LogCapture.Source.JUL, record.getLoggerName() + " " + record.getLevel(),
                     LogCapture.describe(record, formatter)));
         }
+    }
+
+    private static boolean testToolTraffic(String loggerName) {
+        return loggerName != null && TEST_TOOL_LOGGERS.stream().anyMatch(loggerName::startsWith);
     }
 
     /**

@@ -97,6 +97,12 @@ class SecretScanExtensionTest {
         }
 
         @Test
+        void aFakeServerLogsWhatItReceived() {
+            TestSecrets.register("a token of Leaky", SECRET);
+            Logger.getLogger("mockwebserver3.MockWebServer").fine("received request: GET /debug_token?input_token=" + SECRET);
+        }
+
+        @Test
         @LeaksSecretsOnPurpose("proves the opt-out")
         void leaksOnPurpose() {
             TestSecrets.register("a token of Leaky", SECRET);
@@ -168,10 +174,11 @@ class SecretScanExtensionTest {
     }
 
     @Test
-    void quietTestsAndDeclaredLeaksPass() {
-        EngineExecutionResults results = run(selectMethod(Leaky.class, "staysQuiet"), selectMethod(Leaky.class, "leaksOnPurpose"));
+    void quietTestsDeclaredLeaksAndAFakeServersTrafficLogPass() {
+        EngineExecutionResults results = run(selectMethod(Leaky.class, "staysQuiet"), selectMethod(Leaky.class, "leaksOnPurpose"),
+                selectMethod(Leaky.class, "aFakeServerLogsWhatItReceived"));
 
-        assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+        assertThat(results.testEvents().succeeded().count()).isEqualTo(2);
         assertThat(results.testEvents().failed().list()).singleElement()
                 .satisfies(e -> assertThat(e.getTestDescriptor().getDisplayName()).isEqualTo("leaksOnPurpose()"))
                 // Exempt: its own exception comes through untouched.
