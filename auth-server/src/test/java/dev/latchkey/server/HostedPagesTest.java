@@ -411,7 +411,11 @@ class HostedPagesTest {
         Handler capture = new Handler() {
             @Override
             public synchronized void publish(LogRecord record) {
-                records.add(record);
+                // GreenMail (the fake mail server) traces the mail it received, link and all, when FINE is on
+                // (as under the build-wide secret scan): that is the mail's recipient, not our server's log.
+                if (record.getLoggerName() == null || !record.getLoggerName().startsWith("com.icegreen.greenmail.")) {
+                    records.add(record);
+                }
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.contract;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.latchkey.api.AuthException;
@@ -944,6 +945,10 @@ public abstract class CredentialProviderContract implements CredentialProviderCo
         if (!c.providerType().equals(env.providerType())) {
             fail(setupProblem(what + " returned credentials of type '" + c.providerType() + "', but the provider's type is '"
                     + env.providerType() + "'", "build them with Credentials.of(\"" + env.providerType() + "\", payload)"));
+        }
+        // The build-wide scan looks for them in every test that runs from now on, not only in this contract's rules.
+        for (String secret : secretsOf(c)) {
+            TestSecrets.register("a secret of " + what + " of " + getClass().getSimpleName(), secret);
         }
         return c;
     }

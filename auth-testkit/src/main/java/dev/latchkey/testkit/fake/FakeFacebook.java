@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.fake;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -170,7 +171,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.version = Objects.requireNonNull(version, "version");
         this.appId = appId != null ? appId : digits(15);
-        this.appSecret = appSecret != null ? appSecret : hex(16);
+        this.appSecret = TestSecrets.register("the app secret of FakeFacebook", appSecret != null ? appSecret : hex(16));
         route("/" + version + "/debug_token", this::debugToken);
         route("/" + version + "/me", this::me);
     }
@@ -547,7 +548,7 @@ public final class FakeFacebook extends JsonEndpointBackend {
 
     private String issue(TestUser user, String forApp) {
         Objects.requireNonNull(user, "user");
-        String token = "EAA" + alphanumeric(180);
+        String token = TestSecrets.register("an access token minted by FakeFacebook", "EAA" + alphanumeric(180));
         Instant now = clock.instant();
         tokens.put(token, new Token(user, forApp, now, now.plus(TOKEN_LIFETIME), true));
         return token;

@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.fake;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -95,7 +96,7 @@ public final class FakeFunctionEndpoint extends JsonEndpointBackend {
      */
     public FakeFunctionEndpoint(Clock clock, String secret) {
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.secret = Objects.requireNonNull(secret, "secret");
+        this.secret = TestSecrets.register("the webhook secret of FakeFunctionEndpoint", Objects.requireNonNull(secret, "secret"));
         route(PATH, this::handle);
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.fake;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import com.nimbusds.jwt.JWTClaimsSet;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -146,6 +147,7 @@ public final class FakeGoogle extends JsonEndpointBackend {
      * @return this fake
      */
     public FakeGoogle client(String clientId, String clientSecret, String redirectUri) {
+        TestSecrets.register("a client secret given to FakeGoogle", clientSecret);
         clients.put(Objects.requireNonNull(clientId, "clientId"),
                 new Client(Objects.requireNonNull(clientSecret, "clientSecret"), Objects.requireNonNull(redirectUri, "redirectUri")));
         if (firstClientId == null) {
@@ -305,7 +307,7 @@ public final class FakeGoogle extends JsonEndpointBackend {
      * @return the code
      */
     public String issueAuthCode(Account account, String clientId) {
-        String code = "4/0A" + randomToken(48);
+        String code = TestSecrets.register("an authorization code minted by FakeGoogle", "4/0A" + randomToken(48));
         codes.put(code, new Code(account, clientId, clock.instant()));
         return code;
     }
@@ -435,7 +437,7 @@ public final class FakeGoogle extends JsonEndpointBackend {
         if (!client.redirectUri().equals(form.get("redirect_uri"))) {
             return error(400, "redirect_uri_mismatch", "Bad Request");
         }
-        String accessToken = "ya29." + randomToken(64);
+        String accessToken = TestSecrets.register("an access token minted by FakeGoogle", "ya29." + randomToken(64));
         Account account = accounts.getOrDefault(code.account().sub(), code.account());
         accessTokens.put(accessToken, account.sub());
         Map<String, Object> answer = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.fake;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -108,7 +109,8 @@ public final class JwksHost {
             SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
                     .type(JOSEObjectType.JWT).build(), claims);
             jwt.sign(new RSASSASigner(key));
-            return jwt.serialize();
+            // Signed tokens are bearer credentials (ID tokens, custom JWTs): the scan looks for them whole.
+            return TestSecrets.register("a JWT signed by a fake (" + claims.getIssuer() + ")", jwt.serialize());
         } catch (JOSEException e) {
             throw new IllegalStateException("signing a test token failed", e);
         }

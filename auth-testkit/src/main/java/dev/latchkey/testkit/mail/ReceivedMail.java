@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.mail;
 
+import dev.latchkey.testkit.log.TestSecrets;
 import jakarta.mail.Address;
 import jakarta.mail.Header;
 import jakarta.mail.Message;
@@ -188,6 +189,15 @@ public record ReceivedMail(String from, List<String> to, String subject, String 
          */
         public Link {
             Objects.requireNonNull(url, "url");
+            // A confirmation or reset link's token is a secret: every test after it reads the mail is scanned for it.
+            int q = url.indexOf('?');
+            if (q >= 0) {
+                for (String pair : url.substring(q + 1).split("[&#]")) {
+                    if (pair.startsWith("token=")) {
+                        TestSecrets.register("the token of a mailed link", decode(pair.substring("token=".length())));
+                    }
+                }
+            }
         }
 
         /**

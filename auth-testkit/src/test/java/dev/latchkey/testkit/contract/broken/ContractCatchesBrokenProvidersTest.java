@@ -7,6 +7,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import dev.latchkey.testkit.contract.ContractLevel;
 import dev.latchkey.testkit.contract.CredentialProviderContract;
 import dev.latchkey.testkit.contract.CredentialProviderContractRules;
+import dev.latchkey.testkit.log.LeaksSecretsOnPurpose;
 import dev.latchkey.testkit.log.LogCapture;
 import java.lang.reflect.Method;
 import java.util.Arrays;
@@ -33,6 +34,8 @@ import org.junit.platform.testkit.engine.Events;
  * providers, the rule each one breaks fails, with a message that names the rule, cites the design
  * and says how to fix it, and never shows the secret.
  */
+@LeaksSecretsOnPurpose("runs deliberately leaky providers (LogsTokenProvider, SecretInMessageProvider...) through the"
+        + " contract; their leaks happen during these tests")
 class ContractCatchesBrokenProvidersTest {
 
     /** What one run of a contract ended with, per rule: failure messages, passes and skips. */

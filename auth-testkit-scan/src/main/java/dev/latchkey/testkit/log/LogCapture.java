@@ -35,6 +35,9 @@ import java.util.logging.SimpleFormatter;
  *
  * <p>The capture is process-wide: do not run tests that capture in parallel with each other (JUnit
  * {@code @ResourceLock(Resources.SYSTEM_OUT)}, {@code SYSTEM_ERR} and {@link #RESOURCE_LOCK} say so).
+ * The build-wide secret scan ({@link SecretScanExtension}) still sees everything: its handler
+ * stays on the root logger, and what this capture kept from the streams is handed to it on
+ * {@link #close()}.
  * Captures nest when closed in reverse order. Thread-safe.
  */
 public final class LogCapture implements AutoCloseable {
@@ -80,7 +83,9 @@ public final class LogCapture implements AutoCloseable {
         savedOut = System.out;
         savedErr = System.err;
         for (Handler h : savedHandlers) {
-            root.removeHandler(h);
+            if (!(h instanceof ScanCapture)) {
+                root.removeHandler(h);
+            }
         }
         handler.setLevel(Level.ALL);
         root.addHandler(handler);
@@ -156,9 +161,60 @@ public final class LogCapture implements AutoCloseable {
         System.setErr(savedErr);
         root.removeHandler(handler);
         for (Handler h : savedHandlers) {
-            root.addHandler(h);
+            if (h instanceof ScanCapture scan) {
+                handOver(scan);
+            } else {
+                root.addHandler(h);
+            }
         }
         root.setLevel(savedLevel);
+    }
+
+    /** Gives the build-wide scan what this capture kept from the standard streams (JUL records it saw itself). */
+    private void handOver(ScanCapture scan) {
+        for (Entry e : entries()) {
+            if (e.source() != Source.JUL) {
+                scan.add(e);
+            }
+        }
+    }
+
+    /**
+     * All the text a log record could put in a log: formatted and raw message, parameters, thrown
+     * exception with causes and stack.
+     *
+     * @param record the record
+     * @param formatter formats it
+     * @return the text
+     */
+    static String describe(LogRecord record, Formatter formatter) {
+        StringBuilder text = new StringBuilder();
+        try {
+            text.append(formatter.format(record));
+        } catch (RuntimeException e) {
+            text.append("(unformattable: ").append(e.getClass().getName()).append(")\n");
+        }
+        text.append(record.getMessage()).append('\n');
+        Object[] params = record.getParameters();
+        if (params != null) {
+            for (Object p : params) {
+                text.append(safeToString(p)).append('\n');
+            }
+        }
+        if (record.getThrown() != null) {
+            StringWriter trace = new StringWriter();
+            record.getThrown().printStackTrace(new PrintWriter(trace));
+            text.append(trace);
+        }
+        return text.toString();
+    }
+
+    private static String safeToString(Object o) {
+        try {
+            return String.valueOf(o);
+        } catch (RuntimeException e) {
+            return "(toString threw " + e.getClass().getName() + ")";
+        }
     }
 
     private boolean ignored(String loggerName) {
@@ -182,34 +238,9 @@ public final class LogCapture implements AutoCloseable {
             if (record == null || ignored(record.getLoggerName())) {
                 return;
             }
-            StringBuilder text = new StringBuilder();
-            try {
-                text.append(formatter.format(record));
-            } catch (RuntimeException e) {
-                text.append("(unformattable: ").append(e.getClass().getName()).append(")\n");
-            }
-            text.append(record.getMessage()).append('\n');
-            Object[] params = record.getParameters();
-            if (params != null) {
-                for (Object p : params) {
-                    text.append(safeToString(p)).append('\n');
-                }
-            }
-            if (record.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                record.getThrown().printStackTrace(new PrintWriter(trace));
-                text.append(trace);
-            }
+            String text = describe(record, formatter);
             synchronized (records) {
-                records.add(new Entry(Source.JUL, record.getLoggerName() + " " + record.getLevel(), text.toString()));
-            }
-        }
-
-        private String safeToString(Object o) {
-            try {
-                return String.valueOf(o);
-            } catch (RuntimeException e) {
-                return "(toString threw " + e.getClass().getName() + ")";
+                records.add(new Entry(Source.JUL, record.getLoggerName() + " " + record.getLevel(), text));
             }
         }
 
