@@ -239,14 +239,18 @@ public final class AccessTokens {
         String sub = requiredString(claims, "sub");
         Instant exp = requiredTime(claims, "exp");
         Instant iat = requiredTime(claims, "iat");
-        if (exp.plus(settings.clockSkew()).isBefore(now)) {
+        // The skew moves our clock, never the token's times: a signed exp or iat at the end of
+        // Instant's range would overflow (found by AccessTokenFuzzTest).
+        Instant earliest = now.minus(settings.clockSkew());
+        Instant latest = now.plus(settings.clockSkew());
+        if (exp.isBefore(earliest)) {
             throw invalid("the access token has expired");
         }
-        if (iat.minus(settings.clockSkew()).isAfter(now)) {
+        if (iat.isAfter(latest)) {
             throw invalid("the access token was issued in the future");
         }
         Optional<Instant> nbf = optionalTime(claims, "nbf");
-        if (nbf.isPresent() && nbf.get().minus(settings.clockSkew()).isAfter(now)) {
+        if (nbf.isPresent() && nbf.get().isAfter(latest)) {
             throw invalid("the access token is not valid yet");
         }
         String jti = requiredString(claims, "jti");

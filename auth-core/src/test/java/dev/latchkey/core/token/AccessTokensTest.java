@@ -172,6 +172,24 @@ class AccessTokensTest {
         assertThat(tokens.verify(slightlyAhead).userId()).as("inside the skew").isEqualTo("user-1");
     }
 
+    // SECURITY.md 8; found by AccessTokenFuzzTest: the skew added to a signed exp or iat at the end
+    // of Instant's range threw DateTimeException instead of an AuthException.
+    @Test
+    void signedTimesAtTheEndsOfTheInstantRangeAreJudgedNotCrashedOn() throws Exception {
+        long maxSecond = Instant.MAX.getEpochSecond();
+        long minSecond = Instant.MIN.getEpochSecond();
+        String farExp = signed(new JWTClaimsSet.Builder(validClaims()).claim("exp", maxSecond).build());
+        assertThat(tokens.verify(farExp).expiresAt()).isEqualTo(Instant.ofEpochSecond(maxSecond));
+        assertRejected(() -> tokens.verify(signed(new JWTClaimsSet.Builder(validClaims()).claim("exp", minSecond).build())),
+                ErrorCode.INVALID_SESSION, "expired");
+        assertRejected(() -> tokens.verify(signed(new JWTClaimsSet.Builder(validClaims()).claim("iat", maxSecond).build())),
+                ErrorCode.INVALID_SESSION, "future");
+        assertRejected(() -> tokens.verify(signed(new JWTClaimsSet.Builder(validClaims()).claim("nbf", maxSecond).build())),
+                ErrorCode.INVALID_SESSION, "not valid yet");
+        assertThat(tokens.verify(signed(new JWTClaimsSet.Builder(validClaims()).claim("iat", minSecond).claim("nbf", minSecond)
+                .build())).userId()).isEqualTo("user-1");
+    }
+
     // SECURITY.md 9
     @Test
     void anotherIssuerOrAnotherAudienceIsRejected() throws Exception {
