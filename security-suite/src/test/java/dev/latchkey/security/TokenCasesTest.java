@@ -250,7 +250,8 @@ class TokenCasesTest {
     /**
      * SECURITY.md #5: "{@code kid} that is a path, SQL text, 10 KB long or contains NUL → rejected, nothing looked up by it."
      * ASVS 5.0 V9 / V1-style input validation of token headers.
-     * "Nothing looked up": the JWKS endpoint sees no request for any of them.
+     * "Nothing looked up": neither a custom-JWT JWKS endpoint nor Google's sees a request for any
+     * of them (Google's checked past its refetch interval, when a sane unknown kid would be fetched).
      */
     @Test
     void case05_hostileKidsAreRejectedWithoutALookup() {
@@ -261,6 +262,27 @@ class TokenCasesTest {
             assertThat(e.getMessage()).doesNotContain(kid);
         }
         assertThat(issuer.backend().requestCount()).as("JWKS fetches caused by hostile kids").isZero();
+
+        try (FakeGoogle google = new FakeGoogle(clock)) {
+            FakeGoogle.Account alice = google.addAccount("1101", "alice@example.com", true, "Alice");
+            AuthService googleEngine = closeLater(EngineHarness.builder().appId(APP).clock(clock).throttle(Map.of("enabled", false))
+                    .enable(ProviderTypes.GOOGLE, Map.of("clientId", "web-client", "jwksUri", google.jwksUri(), "timeout", "PT2S"))
+                    .build()).start().service();
+            String idToken = google.issueIdToken(alice, "web-client");
+            googleEngine.logIn(Credentials.google(idToken, GoogleCredentialType.ID_TOKEN));
+            long fetched = google.requestsTo(FakeGoogle.JWKS_PATH);
+            // Past the refetch interval: an unknown but sane kid would be fetched for now.
+            clock.advance(Duration.ofMinutes(2));
+            for (String kid : hostile) {
+                String forged = Suite.withHeader(idToken, headerWith(idToken, "kid", kid));
+                refused(ErrorCode.INVALID_CREDENTIALS, () -> googleEngine.logIn(Credentials.google(forged, GoogleCredentialType.ID_TOKEN)));
+            }
+            assertThat(google.requestsTo(FakeGoogle.JWKS_PATH)).as("Google JWKS fetches caused by hostile kids").isEqualTo(fetched);
+            String saneUnknown = Suite.withHeader(idToken, headerWith(idToken, "kid", "made-up-kid"));
+            refused(ErrorCode.INVALID_CREDENTIALS, () -> googleEngine.logIn(Credentials.google(saneUnknown, GoogleCredentialType.ID_TOKEN)));
+            assertThat(google.requestsTo(FakeGoogle.JWKS_PATH)).as("a sane unknown kid is fetched: the probe can see a lookup")
+                    .isEqualTo(fetched + 1);
+        }
 
         AuthService engine = engine();
         String genuine = engine.logIn(Credentials.anonymous()).accessToken();
