@@ -76,7 +76,31 @@ final class TestServer implements AutoCloseable {
 
     Reply send(Request request) throws IOException {
         try (Response r = http.newCall(request).execute()) {
-            return new Reply(r.code(), r.headers(), r.body().string());
+            Reply reply = new Reply(r.code(), r.headers(), r.body().string());
+            harvestSecrets(reply.text());
+            return reply;
+        }
+    }
+
+    /** Tokens and keys the server hands out are registered for the build-wide secret scan (TestSecrets). */
+    private static void harvestSecrets(String text) {
+        if (text.isEmpty() || !(text.startsWith("{") || text.startsWith("["))) {
+            return;
+        }
+        JsonElement json;
+        try {
+            json = JsonParser.parseString(text);
+        } catch (RuntimeException e) {
+            return;   // not JSON: an error page, or a test of garbage; nothing handed out
+        }
+        if (json.isJsonObject()) {
+            JsonObject object = json.getAsJsonObject();
+            for (String field : new String[] {"access_token", "refresh_token", "key"}) {
+                JsonElement value = object.get(field);
+                if (value != null && value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
+                    dev.latchkey.testkit.log.TestSecrets.register("a " + field + " the server answered", value.getAsString());
+                }
+            }
         }
     }
 

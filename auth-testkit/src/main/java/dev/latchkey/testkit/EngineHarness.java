@@ -82,7 +82,8 @@ public final class EngineHarness implements BeforeEachCallback, AfterEachCallbac
         Latchkey.Builder<AuthService> builder = Latchkey.service(appId).config(config).clock(clock).store(store.get());
         providers.forEach(builder::provider);
         services.forEach(registration -> registration.accept(builder));
-        service = builder.build();
+        // Tokens and keys the engine issues are registered for the build-wide secret scan on the way out.
+        service = new SecretHarvestingAuthService(builder.build());
         app = newClient();
         return this;
     }
