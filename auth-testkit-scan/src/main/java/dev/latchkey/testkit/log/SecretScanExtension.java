@@ -1,5 +1,6 @@
 package dev.latchkey.testkit.log;
 
+import com.google.auto.service.AutoService;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.lang.reflect.AnnotatedElement;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.Extension;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
  * that leak on purpose say so with {@link LeaksSecretsOnPurpose}. Tests must not run in parallel
  * (ours do not): output is blamed on the test running when it was written.
  */
+@AutoService(Extension.class)
 public final class SecretScanExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SecretScanExtension.class);
