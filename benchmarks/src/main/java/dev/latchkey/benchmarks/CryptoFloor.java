@@ -19,12 +19,9 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -70,11 +67,11 @@ public class CryptoFloor {
     static final String EMAIL = "floor-user@example.com";
     static final String PASSWORD = "correct horse battery staple 42";
     /** The provider's default cost (provider-email {@code Argon2Parameters.OWASP}) and output, see {@code PasswordHasher}. */
-    static final int MEMORY_KIB = 19_456;
-    static final int ITERATIONS = 2;
-    static final int PARALLELISM = 1;
-    static final int SALT_BYTES = 16;
-    static final int HASH_BYTES = 32;
+    static final int MEMORY_KIB = Argon2Baseline.DEFAULT_MEMORY_KIB;
+    static final int ITERATIONS = Argon2Baseline.ITERATIONS;
+    static final int PARALLELISM = Argon2Baseline.PARALLELISM;
+    static final int SALT_BYTES = Argon2Baseline.SALT_BYTES;
+    static final int HASH_BYTES = Argon2Baseline.HASH_BYTES;
 
     private AuthService service;
     private String accessToken;
@@ -250,22 +247,7 @@ public class CryptoFloor {
      */
     @Benchmark
     public byte[] argon2idHashAlone() {
-        byte[] bytes = PASSWORD.getBytes(StandardCharsets.UTF_8);
-        try {
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(MEMORY_KIB)
-                    .withIterations(ITERATIONS)
-                    .withParallelism(PARALLELISM)
-                    .withSalt(salt)
-                    .build());
-            byte[] out = new byte[HASH_BYTES];
-            generator.generateBytes(bytes, out);
-            return out;
-        } finally {
-            Arrays.fill(bytes, (byte) 0);
-        }
+        return Argon2Baseline.hash(PASSWORD, salt, MEMORY_KIB);
     }
 
     /**

@@ -7,15 +7,12 @@ import dev.latchkey.api.ErrorCode;
 import dev.latchkey.api.Session;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.store.InMemoryStore;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,10 +76,10 @@ public class EmailLogInTiming {
     @Param({"19456"})
     public int memoryKib;
 
-    static final int ITERATIONS = 2;
-    static final int PARALLELISM = 1;
-    static final int SALT_BYTES = 16;
-    static final int HASH_BYTES = 32;
+    static final int ITERATIONS = Argon2Baseline.ITERATIONS;
+    static final int PARALLELISM = Argon2Baseline.PARALLELISM;
+    static final int SALT_BYTES = Argon2Baseline.SALT_BYTES;
+    static final int HASH_BYTES = Argon2Baseline.HASH_BYTES;
 
     private AuthService service;
     private Credentials right;
@@ -130,23 +127,7 @@ public class EmailLogInTiming {
      */
     @Benchmark
     public byte[] argon2idHashAlone() {
-        byte[] password = PASSWORD.getBytes(StandardCharsets.UTF_8);
-        try {
-            Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                    .withMemoryAsKB(memoryKib)
-                    .withIterations(ITERATIONS)
-                    .withParallelism(PARALLELISM)
-                    .withSalt(salt)
-                    .build();
-            Argon2BytesGenerator generator = new Argon2BytesGenerator();
-            generator.init(parameters);
-            byte[] out = new byte[HASH_BYTES];
-            generator.generateBytes(password, out);
-            return out;
-        } finally {
-            Arrays.fill(password, (byte) 0);
-        }
+        return Argon2Baseline.hash(PASSWORD, salt, memoryKib);
     }
 
     /**
