@@ -12,6 +12,8 @@ import dev.latchkey.core.config.ThrottleSettings;
 import dev.latchkey.core.config.TokenSettings;
 import dev.latchkey.core.engine.DefaultAuthService;
 import dev.latchkey.core.store.Store;
+import dev.latchkey.core.token.SessionEndingStore;
+import dev.latchkey.core.token.VerifiedTokenCache;
 import dev.latchkey.core.store.jdbc.JdbcStores;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
@@ -54,11 +56,13 @@ public final class LatchkeyModule extends AbstractModule {
 
     @Provides
     @Singleton
-    Store store() {
-        if (options.store() != null) {
-            return options.store();
-        }
-        return JdbcStores.open(options.config().store(), options.dataDirectory(), options.appId());
+    Store store(VerifiedTokenCache verifiedTokens) {
+        Store store = options.store() != null
+                ? options.store()
+                : JdbcStores.open(options.config().store(), options.dataDirectory(), options.appId());
+        // Everything in the engine sees the store through this, so every write that ends sessions
+        // also drops their remembered access tokens.
+        return new SessionEndingStore(store, verifiedTokens);
     }
 
     @Provides

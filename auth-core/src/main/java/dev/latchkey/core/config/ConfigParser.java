@@ -29,7 +29,8 @@ import java.util.TreeSet;
  * {
  *   "providers": { "anon-user": { "enabled": true }, "api-key": { "enabled": true } },
  *   "tokens": { "accessTokenTtl": "PT30M", "refreshTokenTtl": "P60D", "signingKeyRotation": "P90D",
- *               "clockSkew": "PT30S", "issuer": "https://auth.example.com" },
+ *               "clockSkew": "PT30S", "issuer": "https://auth.example.com",
+ *               "verifiedCacheSize": 10000, "sessionRecheck": "PT5S" },
  *   "store": { "jdbcUrl": "jdbc:postgresql://db/latchkey", "username": "...", "password": "..." },
  *   "throttle": { "enabled": true, "accountFailures": 10, "accountWindow": "PT15M",
  *                 "sourceFailures": 100, "sourceWindow": "PT1H", "maxEntries": 100000 }
@@ -42,7 +43,8 @@ public final class ConfigParser {
 
     private static final Set<String> TOP_KEYS = Set.of("providers", "tokens", "store", "throttle");
     private static final Set<String> TOKEN_KEYS =
-            Set.of("accessTokenTtl", "refreshTokenTtl", "refreshTokenRotation", "signingKeyRotation", "clockSkew", "issuer");
+            Set.of("accessTokenTtl", "refreshTokenTtl", "refreshTokenRotation", "signingKeyRotation", "clockSkew", "issuer",
+                    "verifiedCacheSize", "sessionRecheck");
     private static final Set<String> STORE_KEYS = Set.of("jdbcUrl", "username", "password", "maxPoolSize");
     private static final Set<String> THROTTLE_KEYS =
             Set.of("enabled", "accountFailures", "accountWindow", "sourceFailures", "sourceWindow", "maxEntries");
@@ -148,7 +150,9 @@ public final class ConfigParser {
                 duration(section, "tokens", "refreshTokenTtl", d.refreshTokenTtl(), TokenSettings.MIN_REFRESH_TTL, TokenSettings.MAX_REFRESH_TTL),
                 duration(section, "tokens", "signingKeyRotation", d.signingKeyRotation(), TokenSettings.MIN_KEY_ROTATION, Duration.ofDays(3650)),
                 duration(section, "tokens", "clockSkew", d.clockSkew(), Duration.ZERO, TokenSettings.MAX_SKEW),
-                nonBlankString(section, "tokens", "issuer"));
+                nonBlankString(section, "tokens", "issuer"),
+                wholeNumber(section, "tokens", "verifiedCacheSize", d.verifiedCacheSize(), 0, TokenSettings.MAX_VERIFIED_CACHE_SIZE),
+                duration(section, "tokens", "sessionRecheck", d.sessionRecheck(), Duration.ZERO, TokenSettings.MAX_SESSION_RECHECK));
     }
 
     private static StoreSettings store(JsonObject section) {

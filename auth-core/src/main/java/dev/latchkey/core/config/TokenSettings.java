@@ -13,19 +13,27 @@ import java.time.Duration;
  * @param clockSkew tolerance for clocks that disagree when checking token times (default 30
  *     seconds; at most 5 minutes)
  * @param issuer the {@code iss} claim, or null for {@code "latchkey:<appId>"}
+ * @param verifiedCacheSize how many verified access tokens the engine remembers, so that checking
+ *     one again skips the signature (default 10,000; 0 turns the cache off; at most 1,000,000)
+ * @param sessionRecheck how long a remembered token's session is trusted to be open without
+ *     asking the store again (default 5 seconds; at most 5 minutes; 0 asks every time). Sessions
+ *     ended through this engine drop their tokens at once; this bounds how late an engine sees a
+ *     session that another engine sharing the store has ended.
  */
 public record TokenSettings(Duration accessTokenTtl, Duration refreshTokenTtl, Duration signingKeyRotation,
-                            Duration clockSkew, String issuer) {
+                            Duration clockSkew, String issuer, int verifiedCacheSize, Duration sessionRecheck) {
     static final Duration MIN_ACCESS_TTL = Duration.ofMinutes(1);
     static final Duration MAX_ACCESS_TTL = Duration.ofHours(24);
     static final Duration MIN_REFRESH_TTL = Duration.ofMinutes(30);
     static final Duration MAX_REFRESH_TTL = Duration.ofDays(180);
     static final Duration MIN_KEY_ROTATION = Duration.ofHours(1);
     static final Duration MAX_SKEW = Duration.ofMinutes(5);
+    static final int MAX_VERIFIED_CACHE_SIZE = 1_000_000;
+    static final Duration MAX_SESSION_RECHECK = Duration.ofMinutes(5);
 
     /** The defaults of DESIGN.md §4. */
     public static final TokenSettings DEFAULTS = new TokenSettings(Duration.ofMinutes(30), Duration.ofDays(60),
-            Duration.ofDays(90), Duration.ofSeconds(30), null);
+            Duration.ofDays(90), Duration.ofSeconds(30), null, 10_000, Duration.ofSeconds(5));
 
     /**
      * The issuer for an app.

@@ -28,6 +28,7 @@ import dev.latchkey.core.store.StoredIdentity;
 import dev.latchkey.core.store.StoredSession;
 import dev.latchkey.core.store.StoredUser;
 import dev.latchkey.core.token.AccessTokens;
+import dev.latchkey.core.token.AccessTokenVerifier;
 import dev.latchkey.core.token.Secrets;
 import dev.latchkey.core.token.SigningKeys;
 import jakarta.inject.Inject;
@@ -67,6 +68,7 @@ public final class DefaultAuthService implements AuthService {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final EmailPasswordAuth emailPassword;
     private final LogInThrottle throttle;
+    private final AccessTokenVerifier tokenVerifier;
 
     /**
      * Creates the engine; Guice does this.
@@ -81,11 +83,12 @@ public final class DefaultAuthService implements AuthService {
      * @param tokenSettings token lifetimes
      * @param services the shared services, closed with the engine
      * @param throttle limits failed log-ins
+     * @param tokenVerifier checks access tokens
      */
     @Inject
     public DefaultAuthService(LatchkeyOptions options, Store store, ProviderRegistry providers, AccessTokens accessTokens,
                               SigningKeys signingKeys, Secrets secrets, Clock clock, TokenSettings tokenSettings,
-                              EngineServices services, LogInThrottle throttle) {
+                              EngineServices services, LogInThrottle throttle, AccessTokenVerifier tokenVerifier) {
         this.appId = options.appId();
         this.store = store;
         this.providers = providers;
@@ -96,6 +99,7 @@ public final class DefaultAuthService implements AuthService {
         this.tokenSettings = tokenSettings;
         this.services = services;
         this.throttle = throttle;
+        this.tokenVerifier = tokenVerifier;
         this.emailPassword = new EngineEmailPasswordAuth(providers, services.worker(), throttle);
         signingKeys.current();
         services.scheduler().scheduleWithFixedDelay(this::removeExpiredSessions, 1, 60, TimeUnit.MINUTES);
@@ -223,12 +227,7 @@ public final class DefaultAuthService implements AuthService {
 
     @Override
     public VerifiedToken verify(String accessToken) {
-        VerifiedToken token = accessTokens.verify(accessToken);
-        Optional<StoredSession> session = store.findSession(token.sessionId());
-        if (session.isEmpty() || !session.get().userId().equals(token.userId())) {
-            throw new AuthException(ErrorCode.INVALID_SESSION, "the access token's session has ended");
-        }
-        return token;
+        return tokenVerifier.verify(accessToken);
     }
 
     @Override

@@ -48,6 +48,23 @@ class ConfigParserTest {
     }
 
     @Test
+    void theVerifiedTokenCacheIsSizedAndItsRecheckSetInTokens() {
+        assertThat(TokenSettings.DEFAULTS.verifiedCacheSize()).isEqualTo(10_000);
+        assertThat(TokenSettings.DEFAULTS.sessionRecheck()).isEqualTo(Duration.ofSeconds(5));
+        TokenSettings tokens = ConfigParser.parse("{\"tokens\": {\"verifiedCacheSize\": 0, \"sessionRecheck\": \"PT0S\"}}").tokens();
+        assertThat(tokens.verifiedCacheSize()).isZero();
+        assertThat(tokens.sessionRecheck()).isZero();
+        assertThat(ConfigParser.parse("{\"tokens\": {\"verifiedCacheSize\": 1000000, \"sessionRecheck\": \"PT5M\"}}").tokens())
+                .extracting(TokenSettings::verifiedCacheSize, TokenSettings::sessionRecheck)
+                .containsExactly(1_000_000, Duration.ofMinutes(5));
+        assertConfigError("{\"tokens\": {\"verifiedCacheSize\": -1}}", "tokens.verifiedCacheSize: expected a whole number from 0 to 1000000");
+        assertConfigError("{\"tokens\": {\"verifiedCacheSize\": 1000001}}", "tokens.verifiedCacheSize");
+        assertConfigError("{\"tokens\": {\"verifiedCacheSize\": \"big\"}}", "tokens.verifiedCacheSize");
+        assertConfigError("{\"tokens\": {\"sessionRecheck\": \"PT5M1S\"}}", "tokens.sessionRecheck: PT5M1S is out of range");
+        assertConfigError("{\"tokens\": {\"sessionRecheck\": \"-PT1S\"}}", "tokens.sessionRecheck");
+    }
+
+    @Test
     void providerSettingsCannotBeChangedThroughTheParsedConfig() {
         LatchkeyConfig config = ConfigParser.parse("{\"providers\": {\"x\": {\"enabled\": true, \"a\": 1}}}");
         config.providers().get("x").settings().addProperty("a", 2);

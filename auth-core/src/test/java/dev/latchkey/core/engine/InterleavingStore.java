@@ -16,18 +16,28 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * An in-memory store that runs a test's action just before it opens a session, to put another
- * caller's change exactly between a log-in's checks and its session — the window a race would hit
+ * An in-memory store that runs a test's action just before it opens a session (or just after it
+ * has looked one up), to put another caller's change exactly between a log-in's checks and its
+ * session (or between a token check's session look-up and its caching) — the window a race would hit
  * once in many thousand runs, here hit every time.
  */
 final class InterleavingStore implements Store {
     private final InMemoryStore delegate = new InMemoryStore();
     private volatile Runnable beforeCreateSession = () -> { };
+    private volatile Runnable afterFindSession = () -> { };
 
     /** Runs {@code action} once, before the next session is opened. */
     void beforeNextSession(Runnable action) {
         beforeCreateSession = () -> {
             beforeCreateSession = () -> { };
+            action.run();
+        };
+    }
+
+    /** Runs {@code action} once, after the next look-up of a session by id has read the store. */
+    void afterNextFindSession(Runnable action) {
+        afterFindSession = () -> {
+            afterFindSession = () -> { };
             action.run();
         };
     }
@@ -90,7 +100,9 @@ final class InterleavingStore implements Store {
 
     @Override
     public Optional<StoredSession> findSession(String sessionId) {
-        return delegate.findSession(sessionId);
+        Optional<StoredSession> found = delegate.findSession(sessionId);
+        afterFindSession.run();
+        return found;
     }
 
     @Override
