@@ -17,7 +17,7 @@ record Options(List<StoreKind> stores, List<Integer> users, List<Integer> thread
 
     static final String USAGE = """
             Usage: java -jar target/benchmarks.jar [options]
-              --stores LIST     memory,h2,postgresql (default: all three; memory is the baseline of every ratio)
+              --stores LIST     memory,h2,postgresql (or postgres, pg; default: all three; memory is the baseline of every ratio)
               --users LIST      existing users per store, e.g. 1k,1M (default: 1k,1M; suffixes k and M)
               --threads LIST    calling threads (default: 1,2)
               --ops LIST        login,refresh,anon-login (default: all; anon-login runs after the others, as it adds users)

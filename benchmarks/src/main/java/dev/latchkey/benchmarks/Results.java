@@ -145,14 +145,15 @@ final class Results {
         for (Key k : keys) {
             Measurement[] ms = cells.get(k);
             Measurement[] base = cells.get(new Key(op, StoreKind.MEMORY, k.users(), k.threads()));
-            boolean baseline = k.store() == StoreKind.MEMORY || base == null;
+            // Without the in-memory store in the run there is nothing to divide by: "-", not a ratio of 1.
+            String none = k.store() == StoreKind.MEMORY ? "1" : base == null ? "-" : null;
             md.append(String.format(Locale.ROOT, "| %,d | %d | %s | %s | %s | %s | %s | %s | %s | %.2f / %.2f | %d | %d |%n",
                     k.users(), k.threads(), k.store().label(),
                     summary(ms, Measurement::opsPerSecond, "%,.0f"),
-                    baseline ? "1" : summary(ratios(ms, base, Measurement::opsPerSecond), "%.2f"),
+                    none != null ? none : summary(ratios(ms, base, Measurement::opsPerSecond), "%.2f"),
                     summary(ms, Measurement::p50Micros, "%,.0f"),
                     summary(ms, Measurement::p99Micros, "%,.0f"),
-                    baseline ? "1" : summary(ratios(ms, base, Measurement::p99Micros), "%.2f"),
+                    none != null ? none : summary(ratios(ms, base, Measurement::p99Micros), "%.2f"),
                     summary(ms, Measurement::p999Micros, "%,.0f"),
                     median(Arrays.stream(ms).mapToDouble(Measurement::ourCores).toArray()),
                     median(Arrays.stream(ms).mapToDouble(Measurement::otherCores).toArray()),

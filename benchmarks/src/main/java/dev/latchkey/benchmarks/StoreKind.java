@@ -23,10 +23,10 @@ enum StoreKind {
     static StoreKind parse(String option) {
         String o = option.trim().toLowerCase(Locale.ROOT);
         for (StoreKind k : values()) {
-            if (k.option.equals(o) || (k == MEMORY && o.equals("in-memory")) || (k == POSTGRESQL && o.equals("pg"))) {
+            if (k.option.equals(o) || (k == MEMORY && o.equals("in-memory")) || (k == POSTGRESQL && (o.equals("pg") || o.equals("postgres")))) {
                 return k;
             }
         }
-        throw new IllegalArgumentException("unknown store '" + option + "': expected memory, h2 or postgresql");
+        throw new IllegalArgumentException("unknown store '" + option + "': expected memory, h2 or postgresql (or postgres, pg)");
     }
 }

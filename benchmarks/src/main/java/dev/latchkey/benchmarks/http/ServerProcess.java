@@ -21,9 +21,9 @@ import java.util.regex.Pattern;
  * standard output matches a pattern (whose first group is its base URL), stopped with SIGTERM and, if
  * it does not exit in time, killed. Knows how much CPU it has used and how much memory it holds, from
  * Linux's /proc and the JDK's {@code jcmd}. Nothing here is Latchkey-specific, so another server (Keycloak,
- * for issue #10) is driven the same way.
+ * for issue #10) is driven the same way. Public for {@code ClientMemory}, which runs a server for its client.
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Duration JCMD_TIMEOUT = Duration.ofSeconds(60);
 
@@ -51,7 +51,7 @@ final class ServerProcess implements AutoCloseable {
      * @param logs where the server's standard output and error go ({@code server.out}, {@code server.err}):
      *     they are drained to files, so a chatty server (an access log) never blocks on a full pipe
      */
-    static ServerProcess start(List<String> command, Pattern readyLine, Path logs, Duration timeout)
+    public static ServerProcess start(List<String> command, Pattern readyLine, Path logs, Duration timeout)
             throws IOException, InterruptedException {
         Files.createDirectories(logs);
         Path out = logs.resolve("server.out");
@@ -94,11 +94,11 @@ final class ServerProcess implements AutoCloseable {
         ready.completeExceptionally(new IOException("standard output closed"));
     }
 
-    String url() {
+    public String url() {
         return url;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -122,7 +122,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Runs a full GC in the server ({@code jcmd PID GC.run}), then reads the heap in use ({@code GC.heap_info}), in KiB. */
-    long heapUsedKibAfterGc() throws IOException, InterruptedException {
+    public long heapUsedKibAfterGc() throws IOException, InterruptedException {
         jcmd("GC.run");
         String info = jcmd("GC.heap_info");
         // G1: " garbage-first heap   total 262144K, used 81234K [0x...": the first "used" is the whole heap.
@@ -174,7 +174,7 @@ final class ServerProcess implements AutoCloseable {
         return stdout;
     }
 
-    Path stderr() {
+    public Path stderr() {
         return stderr;
     }
 
