@@ -89,7 +89,7 @@ public final class AccessTokenVerifier {
         VerifiedToken token = entry.token();
         return !token.expiresAt().isBefore(now.minus(tokenSettings.clockSkew()))
                 && !token.issuedAt().isAfter(now.plus(tokenSettings.clockSkew()))
-                && signingKeys.verifier(entry.kid()).isPresent();
+                && signingKeys.publicKey(entry.kid()).isPresent();
     }
 
     private VerifiedToken checkFresh(String accessToken, VerifiedTokenCache.Key key) {

@@ -3,9 +3,7 @@ package dev.latchkey.core.token;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyUse;
@@ -19,6 +17,7 @@ import dev.latchkey.core.store.StoredSigningKey;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.security.SecureRandom;
+import java.security.interfaces.RSAPublicKey;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -58,8 +57,8 @@ public final class SigningKeys {
     private volatile List<Loaded> keys = List.of();
     private Instant lastReload = Instant.MIN;
 
-    /** A parsed key with its signer and verifier, built once: both are costly to set up per token. */
-    private record Loaded(StoredSigningKey stored, RSAKey key, RSASSASigner signer, RSASSAVerifier verifier) {
+    /** A parsed key with its signer and public key, built once: both are costly to set up per token. */
+    private record Loaded(StoredSigningKey stored, RSAKey key, RSASSASigner signer, RSAPublicKey publicKey) {
     }
 
     /**
@@ -133,10 +132,10 @@ public final class SigningKeys {
      * kid is unknown, because another engine sharing the store may have rotated.
      *
      * @param kid the token's key id, already checked to be well formed
-     * @return a verifier for the key, or empty
+     * @return the key's public half, or empty
      */
-    public Optional<JWSVerifier> verifier(String kid) {
-        Optional<JWSVerifier> known = lookup(kid);
+    public Optional<RSAPublicKey> publicKey(String kid) {
+        Optional<RSAPublicKey> known = lookup(kid);
         if (known.isPresent()) {
             return known;
         }
@@ -164,10 +163,10 @@ public final class SigningKeys {
         return new JWKSet(publicKeys).toString(true);
     }
 
-    private Optional<JWSVerifier> lookup(String kid) {
+    private Optional<RSAPublicKey> lookup(String kid) {
         for (Loaded k : keys) {
             if (k.stored().kid().equals(kid)) {
-                return Optional.of(k.verifier());
+                return Optional.of(k.publicKey());
             }
         }
         return Optional.empty();
@@ -217,7 +216,7 @@ public final class SigningKeys {
         }
         try {
             RSAKey key = RSAKey.parse(stored.jwk());
-            return new Loaded(stored, key, new RSASSASigner(key), new RSASSAVerifier(key.toRSAPublicKey()));
+            return new Loaded(stored, key, new RSASSASigner(key), key.toRSAPublicKey());
         } catch (ParseException | JOSEException e) {
             throw new AuthException(ErrorCode.INTERNAL, "signing key " + stored.kid() + " in the store is unreadable");
         }
