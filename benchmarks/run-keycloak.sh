@@ -5,8 +5,8 @@
 # signing bound. The Markdown report goes to standard output and to target/keycloak-<UTC time>.md;
 # progress to standard error. Both servers and their data are gone when it ends, however it ends.
 #
-#   benchmarks/run-keycloak.sh --quick   # about 5 minutes (the first time also a ~165 MB download)
-#   benchmarks/run-keycloak.sh           # 3 reps x 6 windows x (5 s warm-up + 20 s): about 12 minutes
+#   benchmarks/run-keycloak.sh --quick   # about 2.5 minutes (5 the first time: a ~165 MB download, Keycloak's build step)
+#   benchmarks/run-keycloak.sh           # 3 reps x 6 windows x (5 s warm-up + 20 s): about 11 minutes
 #   benchmarks/run-keycloak.sh --help    # every option
 #
 # Needs the server jar (`mvn -B -q -o package -DskipTests -pl auth-server -am` at the root) and the Latchkey

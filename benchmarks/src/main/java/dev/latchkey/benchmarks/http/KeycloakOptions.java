@@ -4,14 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 
-/** The Keycloak side-by-side run's command line; {@code --quick} sets a run of about 5 minutes, later options override it. */
+/** The Keycloak side-by-side run's command line; {@code --quick} sets a run of a few minutes, later options override it. */
 record KeycloakOptions(String keycloakVersion, int concurrency, int reps, Duration warmup, Duration measure, int users,
                        int sessions, int clients, Duration requestTimeout, Duration signWindow, int signWindows,
                        Duration deadline, Path serverJar, String heap, int[] argon2, Path cacheDir, Path output) {
 
     static final String USAGE = """
             Usage: benchmarks/run-keycloak.sh [options]
-              --quick               about 5 minutes: 1 rep, 3 s warm-up + 10 s measured, fewer users and sessions
+              --quick               about 2.5 minutes (5 the first time): 1 rep, 3 s warm-up + 10 s measured, fewer
+                                    users and sessions
               --keycloak-version V  org.keycloak:keycloak-quarkus-dist version, from Maven Central (default: 26.5.6)
               --concurrency N       client threads, each with its own keep-alive connection (default: 4)
               --reps N              repetitions; each runs every scenario on both servers, interleaved (default: 3)
