@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -20,7 +19,6 @@ import java.util.stream.Stream;
  * {@code benchmarks/run-http.sh}.
  */
 public final class HttpLoadHarness {
-    private static final Pattern READY = Pattern.compile("Latchkey server listening on (http://\\S+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     private HttpLoadHarness() {
@@ -43,52 +41,18 @@ public final class HttpLoadHarness {
                     + "`mvn -B -q -o package -DskipTests -pl auth-server -am` at the root");
             System.exit(2);
         }
-        startDeadline(options.deadline());
+        Watchdog.start(options.deadline());
         System.exit(new HttpLoadHarness().run(options, System.out, System.err));
-    }
-
-    /** Past the deadline the run is stopped whatever it is doing; the shutdown hook kills the server. */
-    private static void startDeadline(Duration deadline) {
-        Thread watchdog = new Thread(() -> {
-            try {
-                Thread.sleep(deadline.toMillis());
-                System.err.println("the run passed its deadline of " + deadline.toSeconds() + " s: stopping");
-                System.exit(3);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "deadline");
-        watchdog.setDaemon(true);
-        watchdog.start();
     }
 
     int run(HttpOptions o, PrintStream out, PrintStream progress) throws Exception {
         Path work = Files.createTempDirectory("latchkey-http-bench-");
         Path data = work.resolve("data");
-        Path config = work.resolve("config.json");
-        Files.writeString(config, LatchkeyFixture.config(o.argon2()), StandardCharsets.UTF_8);
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(o.serverJvmOptions());
-        if (!o.accessLog()) {
-            Path logging = work.resolve("logging.properties");
-            Files.writeString(logging, """
-                    handlers=java.util.logging.ConsoleHandler
-                    .level=WARNING
-                    dev.latchkey.server.level=INFO
-                    dev.latchkey.server.access.level=WARNING
-                    java.util.logging.ConsoleHandler.level=ALL
-                    java.util.logging.ConsoleHandler.formatter=java.util.logging.SimpleFormatter
-                    java.util.logging.SimpleFormatter.format=%5$s%6$s%n
-                    """);
-            command.add("-Djava.util.logging.config.file=" + logging);
-        }
-        command.addAll(List.of("-jar", o.serverJar().toString(), "--app-id", "latchkey", "--config", config.toString(),
-                "--data", data.toString(), "--host", "127.0.0.1", "--port", "0"));
+        List<String> command = AuthServerCommand.write(work, o.serverJar(), o.serverJvmOptions(), o.accessLog(), o.argon2());
         Instant startedAt = Instant.now();
         progress.println("starting the server: " + String.join(" ", command));
         boolean failed = true;
-        try (ServerProcess server = ServerProcess.start(command, READY, work, START_TIMEOUT)) {
+        try (ServerProcess server = ServerProcess.start(command, AuthServerCommand.READY, work, START_TIMEOUT)) {
             progress.printf("server pid %d at %s, ready after %.2f s%n", server.pid(), server.url(), server.startUp().toMillis() / 1e3);
             long rssAtStart = server.rssKib();
             int setupThreads = Math.max(2, o.concurrency().stream().mapToInt(Integer::intValue).max().orElse(2));

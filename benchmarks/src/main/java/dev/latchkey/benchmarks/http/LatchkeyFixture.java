@@ -26,6 +26,7 @@ import okhttp3.Response;
 final class LatchkeyFixture {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final String APP = "latchkey";
+    private static final String ACCESS_TOKEN = "access_token";
 
     private final OkHttpClient client;
     private final Gson gson = new Gson();
@@ -83,6 +84,21 @@ final class LatchkeyFixture {
     }
 
     /**
+     * Opens {@code count} sessions by email/password log-in of the users registered so far, in turn (one
+     * Argon2id verification each); keeps their refresh and access tokens, as {@link #openSessions} does.
+     */
+    void openPasswordSessions(int count) throws IOException, InterruptedException {
+        if (users.isEmpty()) {
+            throw new IllegalStateException("register users before opening sessions with their passwords");
+        }
+        sessions.addAll(parallel(count, i -> {
+            String[] u = users.get(i % users.size());
+            JsonObject s = post(providers + "local-userpass/login", null, Map.of("username", u[0], "password", u[1]), 200);
+            return new String[] {s.get("refresh_token").getAsString(), s.get("access_token").getAsString()};
+        }));
+    }
+
+    /**
      * Creates {@code count} API keys, 10 per email/password user registered for them (a user may have 20; an
      * anonymous user may have none).
      */
@@ -119,14 +135,15 @@ final class LatchkeyFixture {
     /** The scenario of a name, with requests built from what this fixture made. */
     Scenario scenario(String name) {
         return switch (name) {
-            case "anon-login" -> new Scenario(name, List.of(post(providers + "anon-user/login", null, "{}")), 200);
+            case "anon-login" -> new Scenario(name, List.of(post(providers + "anon-user/login", null, "{}")), 200, ACCESS_TOKEN);
             case "userpass-login" -> new Scenario(name, users.stream().map(u -> post(providers + "local-userpass/login",
-                    null, gson.toJson(Map.of("username", u[0], "password", u[1])))).toList(), 200);
+                    null, gson.toJson(Map.of("username", u[0], "password", u[1])))).toList(), 200, ACCESS_TOKEN);
             case "apikey-login" -> new Scenario(name, apiKeys.stream().map(k -> post(providers + "api-key/login", null,
-                    gson.toJson(Map.of("key", k)))).toList(), 200);
-            case "refresh" -> new Scenario(name, sessions.stream().map(s -> post(root + "/auth/session", s[0], "")).toList(), 201);
+                    gson.toJson(Map.of("key", k)))).toList(), 200, ACCESS_TOKEN);
+            case "refresh" -> new Scenario(name, sessions.stream().map(s -> post(root + "/auth/session", s[0], "")).toList(), 201,
+                    ACCESS_TOKEN);
             case "profile" -> new Scenario(name, sessions.stream().map(s -> new Request.Builder().url(root + "/auth/profile")
-                    .header("Authorization", "Bearer " + s[1]).get().build()).toList(), 200);
+                    .header("Authorization", "Bearer " + s[1]).get().build()).toList(), 200, "user_id");
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }

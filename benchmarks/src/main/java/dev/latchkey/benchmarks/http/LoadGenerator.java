@@ -33,6 +33,7 @@ import org.HdrHistogram.Histogram;
 final class LoadGenerator {
     private final Duration requestTimeout;
     private final DoubleSupplier serverCpuSeconds;
+    private final DoubleSupplier idleServerCpuSeconds;
     private final long selfPid = ProcessHandle.current().pid();
 
     /**
@@ -40,8 +41,17 @@ final class LoadGenerator {
      * @param serverCpuSeconds the server's CPU time so far, read at the window's start and end
      */
     LoadGenerator(Duration requestTimeout, DoubleSupplier serverCpuSeconds) {
+        this(requestTimeout, serverCpuSeconds, () -> Double.NaN);
+    }
+
+    /**
+     * @param idleServerCpuSeconds the CPU time so far of another server that runs beside the loaded one but
+     *     gets no requests from this generator (its background work is then known too)
+     */
+    LoadGenerator(Duration requestTimeout, DoubleSupplier serverCpuSeconds, DoubleSupplier idleServerCpuSeconds) {
         this.requestTimeout = requestTimeout;
         this.serverCpuSeconds = serverCpuSeconds;
+        this.idleServerCpuSeconds = idleServerCpuSeconds;
     }
 
     LoadResult run(Scenario scenario, int concurrency, Duration warmup, Duration measure) throws InterruptedException {
@@ -79,11 +89,13 @@ final class LoadGenerator {
         }
         sleepUntil(warmupEnd);
         double server0 = serverCpuSeconds.getAsDouble();
+        double idle0 = idleServerCpuSeconds.getAsDouble();
         double client0 = Proc.cpuSeconds(selfPid);
         double machine0 = Proc.machineBusySeconds();
         long windowStart = System.nanoTime();
         sleepUntil(measureEnd);
         double server1 = serverCpuSeconds.getAsDouble();
+        double idle1 = idleServerCpuSeconds.getAsDouble();
         double client1 = Proc.cpuSeconds(selfPid);
         double machine1 = Proc.machineBusySeconds();
         double seconds = (System.nanoTime() - windowStart) / 1e9;
@@ -92,14 +104,20 @@ final class LoadGenerator {
         Histogram latency = new Histogram(highestMicros, 3);
         long ok = 0;
         SortedMap<String, Long> errors = new TreeMap<>();
+        String firstError = null;
+        long firstErrorAt = Long.MAX_VALUE;
         for (Worker w : workers) {
             latency.add(w.latency);
             ok += w.ok;
+            if (w.firstError != null && w.firstErrorAt - firstErrorAt < 0) {
+                firstError = w.firstError;
+                firstErrorAt = w.firstErrorAt;
+            }
             w.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
             w.client.connectionPool().evictAll();
         }
         return new LoadResult(scenario.name(), concurrency, seconds, ok, latency, errors, connections.get(),
-                server1 - server0, client1 - client0, machine1 - machine0);
+                server1 - server0, client1 - client0, machine1 - machine0, idle1 - idle0, firstError);
     }
 
     private static void joinAll(Thread[] threads, Worker[] workers, long deadline) throws InterruptedException {
@@ -129,8 +147,11 @@ final class LoadGenerator {
         final Histogram latency;
         final Map<String, Long> errors = new HashMap<>();
         long ok;
+        String firstError;
+        long firstErrorAt;
         private final List<Request> requests;
         private final int expectedStatus;
+        private final String expectedField;
         private final SplittableRandom random;
         private final long warmupEnd;
         private final long measureEnd;
@@ -141,6 +162,7 @@ final class LoadGenerator {
             this.client = client;
             this.requests = scenario.requests();
             this.expectedStatus = scenario.expectedStatus();
+            this.expectedField = scenario.expectedField();
             this.random = random;
             this.warmupEnd = warmupEnd;
             this.measureEnd = measureEnd;
@@ -154,19 +176,30 @@ final class LoadGenerator {
             while ((start = System.nanoTime()) - measureEnd < 0) {
                 Request request = requests.get(requests.size() == 1 ? 0 : random.nextInt(requests.size()));
                 String failure = null;
+                String detail = null;
                 try (Response response = client.newCall(request).execute()) {
                     // Read the whole body: the answer is complete and the connection free for the next request.
-                    response.body().bytes();
+                    byte[] body = response.body().bytes();
                     if (response.code() != expectedStatus) {
                         failure = "HTTP " + response.code();
+                    } else if (expectedField != null && !AnswerCheck.hasField(body, expectedField)) {
+                        failure = "HTTP " + response.code() + " without " + expectedField;
+                    }
+                    if (failure != null) {
+                        detail = failure + ": " + AnswerCheck.redacted(body);
                     }
                 } catch (IOException | RuntimeException e) {
                     failure = e.getClass().getSimpleName();
+                    detail = failure;
                 }
                 long micros = (System.nanoTime() - start) / 1_000;
                 boolean measured = start - warmupEnd >= 0;
                 if (failure != null) {
                     errors.merge(measured ? failure : "warm-up " + failure, 1L, Long::sum);
+                    if (firstError == null) {
+                        firstError = (measured ? "" : "warm-up ") + detail;
+                        firstErrorAt = start;
+                    }
                 } else if (measured) {
                     ok++;
                     latency.recordValue(Math.min(micros, highestMicros));

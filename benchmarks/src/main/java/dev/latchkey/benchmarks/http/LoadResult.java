@@ -19,10 +19,13 @@ import org.HdrHistogram.Histogram;
  * @param serverCpuSeconds CPU time the server used in the window (NaN when unknown)
  * @param clientCpuSeconds CPU time this JVM (the load generator) used in the window
  * @param machineCpuSeconds CPU time the whole machine was busy in the window
+ * @param idleServerCpuSeconds CPU time another server, running but not under load, used in the window (NaN
+ *     when there is none)
+ * @param firstError the first failure's kind with, for a wrong answer, its status and body (redacted), or null
  */
 record LoadResult(String scenario, int concurrency, double seconds, long ok, Histogram latency,
                   SortedMap<String, Long> errors, long connections, double serverCpuSeconds, double clientCpuSeconds,
-                  double machineCpuSeconds) {
+                  double machineCpuSeconds, double idleServerCpuSeconds, String firstError) {
 
     double requestsPerSecond() {
         return ok / seconds;
@@ -37,8 +40,12 @@ record LoadResult(String scenario, int concurrency, double seconds, long ok, His
         return errors.entrySet().stream().filter(e -> !e.getKey().startsWith("warm-up")).mapToLong(Map.Entry::getValue).sum();
     }
 
-    /** Cores used by processes other than the server and the load generator, on average over the window. */
+    /**
+     * Cores used by processes other than the server, the load generator (and the idle server, when there is
+     * one), on average over the window.
+     */
     double otherCores() {
-        return Math.max(0, (machineCpuSeconds - serverCpuSeconds - clientCpuSeconds) / seconds);
+        double idle = Double.isNaN(idleServerCpuSeconds) ? 0 : idleServerCpuSeconds;
+        return Math.max(0, (machineCpuSeconds - serverCpuSeconds - clientCpuSeconds - idle) / seconds);
     }
 }

@@ -44,6 +44,32 @@ final class Proc {
         return -1;
     }
 
+    /**
+     * CPU time of a process and of every descendant alive now, in seconds; NaN when the process is gone. A
+     * server started through a script ({@code kc.sh} forks {@code java}) is measured as a whole this way.
+     */
+    static double treeCpuSeconds(ProcessHandle root) {
+        double sum = cpuSeconds(root.pid());
+        for (ProcessHandle p : root.descendants().toList()) {
+            double s = cpuSeconds(p.pid());
+            // A descendant that exited between the listing and the read adds nothing.
+            sum += Double.isNaN(s) ? 0 : s;
+        }
+        return sum;
+    }
+
+    /** VmRSS of a process and of every descendant alive now, in KiB, or -1 when the process is gone. */
+    static long treeRssKib(ProcessHandle root) {
+        long sum = rssKib(root.pid());
+        if (sum < 0) {
+            return -1;
+        }
+        for (ProcessHandle p : root.descendants().toList()) {
+            sum += Math.max(0, rssKib(p.pid()));
+        }
+        return sum;
+    }
+
     /** CPU time the whole machine has been busy (user, nice, system, irq, softirq, steal of /proc/stat), in seconds. */
     static double machineBusySeconds() {
         try {
