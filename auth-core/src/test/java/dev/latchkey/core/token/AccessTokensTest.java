@@ -229,6 +229,50 @@ class AccessTokensTest {
         assertRejected(() -> tokens.verify(parts[0] + "." + tampered + "." + parts[2]), ErrorCode.INVALID_SESSION, "signature");
     }
 
+    @Test
+    void aSignatureOfTheWrongLengthIsRejectedAndTheNextTokenOnThisThreadStillVerifies() {
+        String token = tokens.issue(user, session).token();
+        String cut = token.substring(0, token.length() - 8);
+        String padded = token + "AAAA";
+        assertRejected(() -> tokens.verify(cut), ErrorCode.INVALID_SESSION, "signature");
+        assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
+        assertRejected(() -> tokens.verify(padded), ErrorCode.INVALID_SESSION, "signature");
+        assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
+    }
+
+    @Test
+    void tokensOfTwoKeysVerifyInTurnOnOneThreadAndTheirSignaturesDoNotSwap() {
+        String first = tokens.issue(user, session).token();
+        keys.rotate();
+        Instant later = T0.plus(Duration.ofMinutes(2));
+        SigningKeys laterKeys = new SigningKeys(store, at(later), TokenSettings.DEFAULTS, secrets, random);
+        AccessTokens laterTokens = new AccessTokens(LatchkeyOptions.builder(APP).build(), TokenSettings.DEFAULTS, laterKeys, secrets,
+                at(later));
+        String second = laterTokens.issue(user, session).token();
+        assertThat(second.substring(0, second.indexOf('.'))).as("signed by the new key").isNotEqualTo(first.substring(0, first.indexOf('.')));
+        for (int i = 0; i < 3; i++) {
+            assertThat(laterTokens.verify(first).sessionId()).isEqualTo("sess-1");
+            assertThat(laterTokens.verify(second).sessionId()).isEqualTo("sess-1");
+        }
+        String swapped = first.substring(0, first.lastIndexOf('.')) + second.substring(second.lastIndexOf('.'));
+        assertRejected(() -> laterTokens.verify(swapped), ErrorCode.INVALID_SESSION, "signature");
+        assertThat(laterTokens.verify(first).sessionId()).isEqualTo("sess-1");
+    }
+
+    @Test
+    void paddingAndCharactersOutsideBase64UrlAreMalformedInEverySegment() {
+        String token = tokens.issue(user, session).token();
+        int first = token.indexOf('.');
+        int second = token.lastIndexOf('.');
+        for (int at : new int[] {3, first + 3, second + 3}) {
+            for (String bad : List.of("=", "+", "/", " ", "é", "\u4e00", "?")) {
+                String hostile = token.substring(0, at) + bad + token.substring(at + 1);
+                assertRejected(() -> tokens.verify(hostile), ErrorCode.MALFORMED, "not base64url");
+            }
+        }
+        assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
+    }
+
     // SECURITY.md 10
     @Test
     void aRefreshTokenOrAnotherKindOfJwtIsNotAnAccessToken() throws Exception {
