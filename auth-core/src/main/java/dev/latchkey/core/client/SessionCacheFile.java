@@ -150,12 +150,19 @@ final class SessionCacheFile {
      * Replaces the cache with a state, atomically.
      *
      * @param state the state
-     * @throws IOException when the directory cannot be made or trusted, or the file cannot be written
+     * @throws IOException when the directory cannot be made or trusted, the file cannot be written,
+     *     or the state is larger than a cache file may be (the file on disk is then left as it was)
      */
     void write(SessionCacheState state) throws IOException {
         ensureOpen();
         beforeEachWrite.run();
         byte[] bytes = SessionCacheWriter.write(appId, state);
+        if (bytes.length > SessionCacheReader.MAX_BYTES) {
+            // Never write what the reader would refuse: the next start would find no users at all.
+            throw new IOException("the session cache of " + state.users().size() + " users would take " + bytes.length
+                    + " bytes, more than the " + SessionCacheReader.MAX_BYTES + " a cache file may hold; the file keeps its"
+                    + " last state (remove users the app no longer needs)");
+        }
         files.createDirectory(directory);
         locked(() -> {
             replace(bytes);

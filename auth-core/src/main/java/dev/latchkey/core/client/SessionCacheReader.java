@@ -40,7 +40,14 @@ import java.util.regex.Pattern;
  */
 final class SessionCacheReader {
     /** The largest file read; a session cache of a few users is a few KiB. */
-    static final int MAX_BYTES = 4 * 1024 * 1024;
+    /**
+     * The largest cache file read, and (see {@code SessionCacheFile.write}) written: about 30,000
+     * users with typical tokens (a cached user takes about 2 KB), far beyond what one device holds,
+     * yet bounded so a planted file cannot exhaust the heap. It was 4 MiB, which a client with about
+     * 2,000 users outgrew: the writer wrote what the reader then refused, and the next start lost
+     * every user (found by issue #10's memory benchmark).
+     */
+    static final int MAX_BYTES = 64 * 1024 * 1024;
     /** Ids and device ids are short; tokens are bounded as {@code AuthService.verify} bounds them. */
     private static final int MAX_ID_LENGTH = 256;
     private static final int MAX_TOKEN_LENGTH = 16 * 1024;

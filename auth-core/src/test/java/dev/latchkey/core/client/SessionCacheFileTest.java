@@ -170,6 +170,23 @@ class SessionCacheFileTest {
     }
 
     @Test
+    void aStateOverTheBoundIsNotWrittenAndTheFileKeepsItsLastState() throws Exception {
+        SessionCacheState good = CacheStates.numbered("w", 3);
+        cache().write(good);
+        // 70 users with a 1 MiB token each: more than the bound, without 30,000 real users.
+        String huge = "t".repeat(1024 * 1024);
+        List<UserSnapshot> users = new ArrayList<>();
+        for (int i = 0; i < 70; i++) {
+            users.add(CacheStates.loggedIn("user-" + i, "device", huge, "refresh-" + i, CacheStates.T0));
+        }
+        SessionCacheState tooBig = new SessionCacheState("device", "user-0", users);
+        assertThatThrownBy(() -> cache().write(tooBig)).isInstanceOf(IOException.class)
+                .hasMessageContaining("70 users").hasMessageContaining("more than the " + SessionCacheReader.MAX_BYTES)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("refresh-0").doesNotContain("tttt"));
+        assertThat(cache().read()).contains(good);
+    }
+
+    @Test
     @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aFifoInPlaceOfTheFileIsNotOpened() throws Exception {
         assumePosix();

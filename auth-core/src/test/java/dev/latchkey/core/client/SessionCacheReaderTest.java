@@ -125,7 +125,7 @@ class SessionCacheReaderTest {
         Arrays.fill(bytes, (byte) ' ');
         byte[] json = valid().getBytes(StandardCharsets.UTF_8);
         System.arraycopy(json, 0, bytes, 0, json.length);
-        assertThat(refused(bytes)).contains("larger than 4194304 bytes");
+        assertThat(refused(bytes)).contains("larger than 67108864 bytes");
     }
 
     @Test

@@ -99,10 +99,10 @@ class HostileSessionCacheTest {
                 Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
             }
         },
-        OVERSIZED("larger than 4194304 bytes", true) {
+        OVERSIZED("larger than 67108864 bytes", true) {
             @Override
             void apply(Path file) throws IOException {
-                Files.writeString(file, Files.readString(file) + " ".repeat(4 * 1024 * 1024));
+                Files.writeString(file, Files.readString(file) + " ".repeat(64 * 1024 * 1024));
             }
         },
         WRONG_TYPES("info.disabled: not a boolean", true) {
