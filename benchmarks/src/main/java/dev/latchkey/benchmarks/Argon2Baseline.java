@@ -30,13 +30,26 @@ final class Argon2Baseline {
      * @return the {@link #HASH_BYTES}-byte hash
      */
     static byte[] hash(String password, byte[] salt, int memoryKib) {
+        return hash(password, salt, memoryKib, ITERATIONS);
+    }
+
+    /**
+     * Hashes a password with another number of passes (Keycloak's cost is m=7168 KiB, t=5, p=1).
+     *
+     * @param password the password
+     * @param salt the salt, {@link #SALT_BYTES} long
+     * @param memoryKib the memory cost in KiB
+     * @param iterations the passes over the memory
+     * @return the {@link #HASH_BYTES}-byte hash
+     */
+    static byte[] hash(String password, byte[] salt, int memoryKib, int iterations) {
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         try {
             Argon2BytesGenerator generator = new Argon2BytesGenerator();
             generator.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                     .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                     .withMemoryAsKB(memoryKib)
-                    .withIterations(ITERATIONS)
+                    .withIterations(iterations)
                     .withParallelism(PARALLELISM)
                     .withSalt(salt)
                     .build());
