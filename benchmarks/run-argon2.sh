@@ -5,8 +5,8 @@
 # checks that all three give the same bytes (and RFC 9106's Argon2id tag) and stops if one does not.
 # The Markdown table goes to standard output and to target/argon2-<UTC time>.md.
 #
-#   benchmarks/run-argon2.sh            # 5 forks × (5 + 5 iterations of 2 s) × 3 implementations × 2 costs: about 12 minutes
-#   benchmarks/run-argon2.sh --quick    # 2 forks × (3 + 3 iterations of 1 s): about 2 minutes
+#   benchmarks/run-argon2.sh            # 5 forks × (5 + 5 iterations of 2 s) × 3 implementations × 2 costs, then 60 interleaved rounds: about 13 minutes
+#   benchmarks/run-argon2.sh --quick    # 2 forks × (3 + 3 iterations of 1 s), 20 interleaved rounds: about 3 minutes
 #   benchmarks/run-argon2.sh --forks 3 --warmup 3 --measure 5 --seconds 2   # anything in between
 #
 # Needs libargon2 (Debian: `apt-get install -y libargon2-1`) and the Latchkey jars in the local Maven
@@ -16,4 +16,4 @@ cd "$(dirname "$0")"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 mvn -B -q -o -f pom.xml package
 # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of flags
-exec "$java" ${BENCH_JVM_OPTS:--Xmx512m} -cp target/benchmarks.jar dev.latchkey.benchmarks.Argon2Run "$@"
+exec "$java" ${BENCH_JVM_OPTS:--Xms1g -Xmx1g} -cp target/benchmarks.jar dev.latchkey.benchmarks.Argon2Run "$@"
