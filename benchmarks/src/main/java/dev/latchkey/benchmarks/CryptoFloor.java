@@ -49,7 +49,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   {@code rawRs256Sign}: a SHA256withRSA signature of a signing input of the same length, with a key
  *   of the engine's modulus size;</li>
  *   <li>{@code passwordLogIn} ({@code local-userpass}, auto-confirm, the provider's default Argon2id
- *   cost) against {@code argon2idHashAlone}: Bouncy Castle's Argon2id with the provider's exact
+ *   cost) against {@code argon2idHashAlone}: Argon2id by the implementation the provider is pinned to
+ *   ({@link Argon2Baseline#IMPLEMENTATION}: libargon2 where it loads, else Bouncy Castle) with the provider's exact
  *   parameters (v1.3, m=19456 KiB, t=2, p=1, 16-byte salt, 32-byte hash, built per call as
  *   {@code PasswordHasher} does);</li>
  *   <li>{@code apiKeyLogIn} and {@code anonymousLogIn}, each compared with {@code rawRs256Sign}
@@ -106,7 +107,8 @@ public class CryptoFloor {
     public void setUp() throws GeneralSecurityException {
         Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         String providers = "{\"providers\":{\"anon-user\":{\"enabled\":true},\"api-key\":{\"enabled\":true},"
-                + "\"local-userpass\":{\"enabled\":true,\"autoConfirm\":true}},\"throttle\":{\"enabled\":false}";
+                + "\"local-userpass\":{\"enabled\":true,\"autoConfirm\":true,\"passwordHashing\":{\"implementation\":\""
+                + Argon2Baseline.IMPLEMENTATION + "\"}}},\"throttle\":{\"enabled\":false}";
         InMemoryStore store = new InMemoryStore();
         service = Latchkey.service("floor").store(store).config(providers + ",\"tokens\":{\"verifiedCacheSize\":0}}").build();
         remembering = Latchkey.service("floor").store(store).config(providers + "}").build();

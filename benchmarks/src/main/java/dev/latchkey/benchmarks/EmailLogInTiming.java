@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * hash alone. Four operations on one in-memory engine with the {@code local-userpass} provider
  * (auto-confirm, throttle off so repeated failures are not answered RATE_LIMITED):
  * <ol>
- *   <li>{@code argon2idHashAlone}: Bouncy Castle's Argon2id with the provider's parameters, the baseline;</li>
+ *   <li>{@code argon2idHashAlone}: Argon2id with the provider's parameters by the implementation the provider is pinned to ({@link Argon2Baseline#IMPLEMENTATION}), the baseline;</li>
  *   <li>{@code logInRightPassword}: a successful log-in of an existing confirmed account;</li>
  *   <li>{@code logInWrongPassword}: an existing account, a wrong password;</li>
  *   <li>{@code logInUnknownAddress}: an address with no account;</li>
@@ -96,7 +96,8 @@ public class EmailLogInTiming {
         Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         String config = "{\"providers\":{\"local-userpass\":{\"enabled\":true,\"autoConfirm\":true,"
                 + "\"passwordHashing\":{\"memoryKib\":" + memoryKib + ",\"iterations\":" + ITERATIONS
-                + ",\"parallelism\":" + PARALLELISM + "}}},\"throttle\":{\"enabled\":false}}";
+                + ",\"parallelism\":" + PARALLELISM + ",\"implementation\":\"" + Argon2Baseline.IMPLEMENTATION
+                + "\"}}},\"throttle\":{\"enabled\":false}}";
         service = Latchkey.service("bench").store(new InMemoryStore()).config(config).build();
         service.emailPassword().registerUser(EMAIL, PASSWORD);
         right = Credentials.emailPassword(EMAIL, PASSWORD);

@@ -127,7 +127,8 @@ public final class FloorRun {
         {"refresh", "`AuthService.refresh(refreshToken)` (signs one access token)"},
         {"rawRs256Sign", "raw RS256 signature, same-length signing input, same key size"},
         {"passwordLogIn", "email/password log-in (`local-userpass`, right password)"},
-        {"argon2idHashAlone", "Argon2id alone (m=19456 KiB, t=2, p=1)"},
+        {"argon2idHashAlone", "Argon2id alone (m=19456 KiB, t=2, p=1; " + ("native".equals(Argon2Baseline.IMPLEMENTATION)
+                ? "libargon2" : "Bouncy Castle") + ", as the provider here)"},
         {"apiKeyLogIn", "API-key log-in"},
         {"anonymousLogIn", "anonymous log-in (new user each time)"},
     };

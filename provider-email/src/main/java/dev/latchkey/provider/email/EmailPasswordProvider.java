@@ -83,7 +83,9 @@ public final class EmailPasswordProvider implements CredentialProvider, EmailPas
             reset = Optional.of(requiredFunction(context, ResetFunction.class, "runResetFunction"));
         }
         AccountMail mail = settings.sendsMail() ? SmtpAccountMail.start(context, settings) : AccountMail.NONE;
-        PasswordHasher hasher = new PasswordHasher(settings.passwordHashing().parameters(), random);
+        Argon2Engines.Choice argon2 = Argon2Engines.choose(settings.passwordHashing().engine());
+        LOG.log(System.Logger.Level.INFO, "providers.{0}: Argon2id by {1}: {2}", type(), argon2.engine().description(), argon2.reason());
+        PasswordHasher hasher = new PasswordHasher(argon2.engine(), settings.passwordHashing().parameters(), random);
         if (hasher.belowOwasp()) {
             LOG.log(System.Logger.Level.WARNING, "providers.{0}.passwordHashing is below OWASP''s Argon2id recommendation"
                     + " (m=19456 KiB, t=2): fine for tests, too weak for real passwords", type());

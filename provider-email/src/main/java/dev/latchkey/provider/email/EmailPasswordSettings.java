@@ -64,8 +64,9 @@ public record EmailPasswordSettings(Boolean autoConfirm, Boolean runConfirmation
         rejectCommonPasswords = Boolean.TRUE.equals(rejectCommonPasswords);
         minPasswordLength = minPasswordLength == null ? PasswordPolicy.DEFAULT_MIN_LENGTH : minPasswordLength;
         new PasswordPolicy(minPasswordLength);
-        passwordHashing = passwordHashing == null ? new PasswordHashing(null, null, null) : passwordHashing;
+        passwordHashing = passwordHashing == null ? new PasswordHashing(null, null, null, null) : passwordHashing;
         passwordHashing.parameters();
+        passwordHashing.engine();
         templates = templates == null ? new Templates(null, null, null, null) : templates;
         templates.applyTo(MailTemplates.defaults());
 
@@ -141,8 +142,15 @@ public record EmailPasswordSettings(Boolean autoConfirm, Boolean runConfirmation
      * @param memoryKib memory in KiB (default 19,456 = 19 MiB; at most 1 GiB)
      * @param iterations passes (default 2; at most 64)
      * @param parallelism lanes (default 1; at most 16)
+     * @param implementation {@code "auto"} (default: libargon2 when it loads, Bouncy Castle otherwise),
+     *     {@code "native"} (libargon2 or start-up fails) or {@code "java"} (Bouncy Castle); all compute the
+     *     same hashes
      */
-    public record PasswordHashing(Integer memoryKib, Integer iterations, Integer parallelism) {
+    public record PasswordHashing(Integer memoryKib, Integer iterations, Integer parallelism, String implementation) {
+        Argon2Engines.Implementation engine() {
+            return Argon2Engines.Implementation.of(implementation);
+        }
+
         Argon2Parameters parameters() {
             Argon2Parameters d = Argon2Parameters.OWASP;
             try {

@@ -10,12 +10,11 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 
 /**
  * Argon2id password hashes in the PHC string format
- * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, base64 without padding), computed by
- * Bouncy Castle. Verification compares in constant time; a hash made with other parameters than
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, base64 without padding), computed by an
+ * {@link Argon2Engine} (libargon2 or Bouncy Castle: the same bytes, so each verifies the other's hashes). Verification compares in constant time; a hash made with other parameters than
  * the current ones is reported so the caller can re-hash after a successful log-in; and
  * {@link #burn} spends the same time on an unknown account as a real check would, so the answer's
  * timing does not tell whether an email is registered.
@@ -24,7 +23,9 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
  * configured cost, or 64 MiB / 4 passes / 4 lanes when that is higher) is not computed at all but
  * treated as unreadable, so a tampered record cannot make one log-in take a gigabyte and minutes;
  * and at most {@link #CONCURRENT_HASHES} hashes run at once, the others wait, so a flood of
- * requests queues instead of multiplying 19 MiB per request until memory runs out.
+ * requests queues instead of multiplying 19 MiB per request until memory runs out. That bound also
+ * holds the native memory libargon2 allocates outside the Java heap: at most {@link #CONCURRENT_HASHES}
+ * × m KiB at once.
  */
 final class PasswordHasher {
     static final int SALT_BYTES = 16;
@@ -37,6 +38,7 @@ final class PasswordHasher {
     /** Hashes computed at once: one per core keeps the cores busy; more would only add memory. */
     static final int CONCURRENT_HASHES = Math.max(2, Runtime.getRuntime().availableProcessors());
 
+    private final Argon2Engine engine;
     private final Argon2Parameters parameters;
     /** The most a stored hash may cost before it is refused unread. */
     private final Argon2Parameters ceiling;
@@ -46,7 +48,8 @@ final class PasswordHasher {
     /** A hash of nothing anybody knows, made with the current parameters, for {@link #burn}. */
     private final String dummy;
 
-    PasswordHasher(Argon2Parameters parameters, SecureRandom random) {
+    PasswordHasher(Argon2Engine engine, Argon2Parameters parameters, SecureRandom random) {
+        this.engine = engine;
         this.parameters = parameters;
         this.ceiling = new Argon2Parameters(Math.max(parameters.memoryKib(), 64 * 1024), Math.max(parameters.iterations(), 4),
                 Math.max(parameters.parallelism(), 4));
@@ -171,34 +174,12 @@ final class PasswordHasher {
         }
     }
 
-    static byte[] argon2(String password, byte[] salt, Argon2Parameters p, int length) {
+    private byte[] argon2(String password, byte[] salt, Argon2Parameters p, int length) {
         byte[] bytes = password.getBytes(StandardCharsets.UTF_8);
         try {
-            return argon2(bytes, salt, null, null, p, length);
+            return engine.argon2id(bytes, salt, null, null, p, length);
         } finally {
             Arrays.fill(bytes, (byte) 0);   // our copy of the password: do not leave it in the heap longer than needed
         }
-    }
-
-    /** Argon2id, version 1.3 (0x13), as RFC 9106 defines it; secret and associated data are for the test vectors. */
-    static byte[] argon2(byte[] password, byte[] salt, byte[] secret, byte[] associatedData, Argon2Parameters p, int length) {
-        org.bouncycastle.crypto.params.Argon2Parameters.Builder builder =
-                new org.bouncycastle.crypto.params.Argon2Parameters.Builder(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
-                        .withVersion(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13)
-                        .withMemoryAsKB(p.memoryKib())
-                        .withIterations(p.iterations())
-                        .withParallelism(p.parallelism())
-                        .withSalt(salt);
-        if (secret != null) {
-            builder.withSecret(secret);
-        }
-        if (associatedData != null) {
-            builder.withAdditional(associatedData);
-        }
-        Argon2BytesGenerator generator = new Argon2BytesGenerator();
-        generator.init(builder.build());
-        byte[] out = new byte[length];
-        generator.generateBytes(password, out);
-        return out;
     }
 }

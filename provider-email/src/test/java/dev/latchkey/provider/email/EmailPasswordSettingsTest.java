@@ -74,6 +74,8 @@ class EmailPasswordSettingsTest {
         assertRefused(s -> s.put("passwordHashing", Map.of("memoryKib", 1 << 21)), "passwordHashing: memory");
         assertRefused(s -> s.put("passwordHashing", Map.of("iterations", 1, "memoryKb", 1024)), "providers.local-userpass.passwordHashing",
                 "unknown setting [memoryKb]");
+        assertRefused(s -> s.put("passwordHashing", Map.of("implementation", "bouncycastle")),
+                "passwordHashing: implementation must be \"auto\", \"native\" or \"java\"");
         assertRefused(s -> s.put("autoconfirm", true), "unknown setting [autoconfirm]");
         assertRefused(s -> s.put("templates", Map.of("reset", Map.of("body", "no link here"))), "{{link}}");
         assertRefused(s -> s.put("templates", Map.of("confirmation", Map.of("subject", "Hi {{name}}"))), "{{name}}");

@@ -131,6 +131,39 @@ class LogInTest {
         }
     }
 
+    @Test
+    @org.junit.jupiter.api.parallel.ResourceLock(dev.latchkey.testkit.log.LogCapture.RESOURCE_LOCK)
+    void accountsHashedByLibargon2LogInWithBouncyCastleAndTheOtherWayRound(@TempDir Path data) {
+        Map<String, Object> c = Map.of("memoryKib", 1024, "iterations", 1, "implementation", "native");
+        Map<String, Object> java = Map.of("memoryKib", 1024, "iterations", 1, "implementation", "java");
+        java.util.List<dev.latchkey.testkit.log.LogCapture.Entry> logged;
+        try (dev.latchkey.testkit.log.LogCapture capture = dev.latchkey.testkit.log.LogCapture.start()) {
+            try (EngineHarness first = onDisk(data, c)) {
+                first.service().emailPassword().registerUser("ann@example.com", PASSWORD);
+            }
+            String byC = storedHash(data);
+            try (EngineHarness second = onDisk(data, java)) {
+                second.service().logIn(Credentials.emailPassword("ann@example.com", PASSWORD));
+                assertCode(() -> second.service().logIn(Credentials.emailPassword("ann@example.com", "wrong password")),
+                        ErrorCode.INVALID_CREDENTIALS);
+                second.service().emailPassword().registerUser("bob@example.com", PASSWORD);
+            }
+            assertThat(storedHash(data)).as("a current hash is not made again").isEqualTo(byC);
+            try (EngineHarness third = onDisk(data, c)) {
+                third.service().logIn(Credentials.emailPassword("bob@example.com", PASSWORD));
+                assertCode(() -> third.service().logIn(Credentials.emailPassword("bob@example.com", "wrong password")),
+                        ErrorCode.INVALID_CREDENTIALS);
+            }
+            logged = capture.entries();
+        }
+        // One INFO line per start says which implementation hashes, and why.
+        assertThat(logged).filteredOn(e -> e.text().contains("Argon2id by libargon2 (native, ")).hasSize(2)
+                .allSatisfy(e -> assertThat(e.origin()).contains("INFO"));
+        assertThat(logged).filteredOn(e -> e.text().contains("Argon2id by Bouncy Castle (pure Java): passwordHashing.implementation is"))
+                .hasSize(1);
+        assertThat(logged).noneSatisfy(e -> assertThat(e.text()).contains(PASSWORD));
+    }
+
     private static EngineHarness onDisk(Path data, Map<String, Object> hashing) {
         Map<String, Object> settings = new java.util.LinkedHashMap<>();
         settings.put("autoConfirm", true);

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 class PasswordHasherTest {
     /** Cheap parameters, so the tests run fast; the cost itself is not what they check. */
     private static final Argon2Parameters CHEAP = new Argon2Parameters(64, 1, 1);
-    private final PasswordHasher hasher = new PasswordHasher(CHEAP, new SecureRandom());
+    /** Bouncy Castle here; Argon2EnginesTest runs the same checks across both implementations. */
+    private static final Argon2Engine JAVA = new BouncyCastleArgon2();
+    private final PasswordHasher hasher = new PasswordHasher(JAVA, CHEAP, new SecureRandom());
 
     /** RFC 9106, section 5.3: the Argon2id test vector, so we know the library computes Argon2id v1.3. */
     @Test
@@ -19,7 +21,7 @@ class PasswordHasherTest {
         byte[] salt = filled(16, 0x02);
         byte[] secret = filled(8, 0x03);
         byte[] associatedData = filled(12, 0x04);
-        byte[] tag = PasswordHasher.argon2(password, salt, secret, associatedData, new Argon2Parameters(32, 3, 4), 32);
+        byte[] tag = JAVA.argon2id(password, salt, secret, associatedData, new Argon2Parameters(32, 3, 4), 32);
         assertThat(HexFormat.of().formatHex(tag)).isEqualTo("0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659");
     }
 
@@ -37,7 +39,7 @@ class PasswordHasherTest {
     @Test
     void theOwaspDefaultsAreTheDefaults() {
         assertThat(Argon2Parameters.OWASP).isEqualTo(new Argon2Parameters(19_456, 2, 1));
-        PasswordHasher owasp = new PasswordHasher(Argon2Parameters.OWASP, new SecureRandom());
+        PasswordHasher owasp = new PasswordHasher(JAVA, Argon2Parameters.OWASP, new SecureRandom());
         String hash = owasp.hash("pässwörd ✓");
         assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
         assertThat(owasp.verify("pässwörd ✓", hash)).isEqualTo(PasswordHasher.Verdict.RIGHT);
@@ -46,7 +48,7 @@ class PasswordHasherTest {
     @Test
     void aHashWithOtherParametersVerifiesButAsksToBeMadeAgain() {
         String old = hasher.hash("s3cret-pass");
-        PasswordHasher stronger = new PasswordHasher(new Argon2Parameters(128, 2, 1), new SecureRandom());
+        PasswordHasher stronger = new PasswordHasher(JAVA, new Argon2Parameters(128, 2, 1), new SecureRandom());
         assertThat(stronger.verify("s3cret-pass", old)).isEqualTo(PasswordHasher.Verdict.RIGHT_BUT_OUTDATED);
         assertThat(stronger.verify("wrong-pass", old)).isEqualTo(PasswordHasher.Verdict.WRONG);
         assertThat(stronger.verify("s3cret-pass", stronger.hash("s3cret-pass"))).isEqualTo(PasswordHasher.Verdict.RIGHT);
@@ -88,14 +90,14 @@ class PasswordHasherTest {
         // Only the two burns at the configured cost ran, not the gigabyte.
         assertThat(hasher.computations()).isEqualTo(before + 2);
         // Up to 64 MiB / 4 passes stays readable, so a cost can be lowered without locking accounts out.
-        PasswordHasher stronger = new PasswordHasher(new Argon2Parameters(1024, 3, 1), new SecureRandom());
+        PasswordHasher stronger = new PasswordHasher(JAVA, new Argon2Parameters(1024, 3, 1), new SecureRandom());
         assertThat(hasher.verify("s3cret-pass", stronger.hash("s3cret-pass"))).isEqualTo(PasswordHasher.Verdict.RIGHT_BUT_OUTDATED);
     }
 
     @Test
     void aCostBelowOwaspIsRecognised() {
-        assertThat(new PasswordHasher(Argon2Parameters.OWASP, new SecureRandom()).belowOwasp()).isFalse();
-        assertThat(new PasswordHasher(new Argon2Parameters(7_168, 5, 1), new SecureRandom()).belowOwasp()).isFalse();
+        assertThat(new PasswordHasher(JAVA, Argon2Parameters.OWASP, new SecureRandom()).belowOwasp()).isFalse();
+        assertThat(new PasswordHasher(JAVA, new Argon2Parameters(7_168, 5, 1), new SecureRandom()).belowOwasp()).isFalse();
         assertThat(hasher.belowOwasp()).isTrue();
     }
 
