@@ -14,7 +14,9 @@ import java.time.Duration;
  *     seconds; at most 5 minutes)
  * @param issuer the {@code iss} claim, or null for {@code "latchkey:<appId>"}
  * @param verifiedCacheSize how many verified access tokens the engine remembers, so that checking
- *     one again skips the signature (default 10,000; 0 turns the cache off; at most 1,000,000)
+ *     one again skips the signature (default 10,000; 0 turns the cache off; at most 1,000,000). A token
+ *     longer than 1 KiB (large custom data) counts once per KiB begun, so the memory it takes is
+ *     bounded by this many short tokens whatever users' custom data holds
  * @param sessionRecheck how long a remembered token's session is trusted to be open without
  *     asking the store again (default 5 seconds; at most 5 minutes; 0 asks every time). Sessions
  *     ended through this engine drop their tokens at once; this bounds how late an engine sees a

@@ -69,7 +69,10 @@ public final class AccessTokenVerifier {
             VerifiedTokenCache.Entry entry = remembered.get();
             Instant now = clock.instant();
             if (stillAcceptable(entry, now)) {
-                if (now.isBefore(entry.sessionCheckedAt().plus(tokenSettings.sessionRecheck()))) {
+                // A clock stepped back (an NTP correction) would otherwise make "checked a moment ago"
+                // "checked in the future", trusted until the clock catches up: by as much as the token's age.
+                if (!now.isBefore(entry.sessionCheckedAt())
+                        && now.isBefore(entry.sessionCheckedAt().plus(tokenSettings.sessionRecheck()))) {
                     return entry.token();
                 }
                 long revocationsBefore = verifiedTokens.revocations();

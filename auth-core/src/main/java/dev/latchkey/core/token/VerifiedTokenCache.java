@@ -27,9 +27,9 @@ import java.util.function.Predicate;
  * <ul>
  *   <li><b>Keyed by the token's SHA-256</b>, never by a prefix or a claim: only the very same bytes
  *       hit, and the cache holds no token.</li>
- *   <li><b>Bounded</b> ({@link TokenSettings#verifiedCacheSize()} entries, Caffeine's size
- *       eviction) and <b>expiring with the token</b>: an entry leaves when its token's {@code exp}
- *       (plus the clock skew) passes, and a hit re-checks {@code exp} against the engine's clock,
+ *   <li><b>Bounded</b> ({@link TokenSettings#verifiedCacheSize()} tokens under 1 KiB, a longer one
+ *       weighing one per KiB begun; Caffeine's weight eviction) and <b>expiring with the token</b>: an
+ *       entry leaves when its token's {@code exp} (plus the clock skew) passes, and a hit re-checks {@code exp} against the engine's clock,
  *       so a token is never accepted from here after the fresh check would refuse it.</li>
  *   <li><b>Revocation-aware</b>: every write that ends sessions (log-out, revoke, delete or disable
  *       a user, unlink, API-key disable/delete, expiry sweeps) goes through
@@ -59,9 +59,15 @@ public final class VerifiedTokenCache {
                         Instant sessionCheckedAt) {
     }
 
-    /** The SHA-256 of a token, as four longs: cheap to hash and compare, and not the token. */
-    record Key(long a, long b, long c, long d) {
+    /**
+     * The SHA-256 of a token, as four longs: cheap to hash and compare, and not the token; with the
+     * token's weight, in KiB begun.
+     */
+    record Key(long a, long b, long c, long d, int weight) {
     }
+
+    /** The token length that counts as one entry of {@link TokenSettings#verifiedCacheSize()}. */
+    static final int UNIT = 1024;
 
     private final Cache<Key, Entry> entries;
     private final AtomicLong revocations = new AtomicLong();
@@ -78,7 +84,12 @@ public final class VerifiedTokenCache {
         this.enabled = settings.verifiedCacheSize() > 0;
         Duration skew = settings.clockSkew();
         this.entries = Caffeine.newBuilder()
-                .maximumSize(settings.verifiedCacheSize())
+                // Weighed, not counted: custom data rides in the token (up to 8 KiB of JSON) and each
+                // refresh mints another token, so one user with large custom data could otherwise fill
+                // every entry with a copy of it. A token under UNIT characters (ours without custom
+                // data are about 800) weighs 1, so the size is still "how many tokens" for most apps.
+                .maximumWeight(settings.verifiedCacheSize())
+                .weigher((Key key, Entry entry) -> key.weight())
                 .expireAfter(new Expiry<Key, Entry>() {
                     @Override
                     public long expireAfterCreate(Key key, Entry entry, long currentTime) {
@@ -126,7 +137,8 @@ public final class VerifiedTokenCache {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
         ByteBuffer digest = ByteBuffer.wrap(sha256.digest(token.getBytes(StandardCharsets.UTF_8)));
-        return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong());
+        int weight = Math.max(1, (token.length() + UNIT - 1) / UNIT);
+        return new Key(digest.getLong(), digest.getLong(), digest.getLong(), digest.getLong(), weight);
     }
 
     /**

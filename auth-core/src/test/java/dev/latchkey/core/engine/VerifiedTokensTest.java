@@ -140,6 +140,20 @@ class VerifiedTokensTest {
     }
 
     @Test
+    void aClockSteppedBackDoesNotStretchTheTimeASessionIsTrustedWithoutTheStore() {
+        AuthService here = engine("");
+        AuthService there = engine("");
+        Session s = here.logIn(Credentials.anonymous());
+        // Checked late in the token's life, so a backward step stays within what iat and the skew allow.
+        clock.advance(Duration.ofMinutes(20));
+        here.verify(s.accessToken());
+        there.logOut(s.refreshToken());
+        // An NTP correction steps the engine's clock back: "checked 5 s ago" must not become "checked in the future".
+        clock.advance(Duration.ofMinutes(-10));
+        assertFails(() -> here.verify(s.accessToken()), ErrorCode.INVALID_SESSION, "session has ended");
+    }
+
+    @Test
     void withNoRecheckIntervalASessionEndedByAnotherEngineIsRefusedAtOnce() {
         AuthService here = engine("{\"sessionRecheck\": \"PT0S\"}");
         AuthService there = engine("");

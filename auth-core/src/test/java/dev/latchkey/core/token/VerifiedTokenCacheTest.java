@@ -26,6 +26,25 @@ class VerifiedTokenCacheTest {
     }
 
     @Test
+    void aLongTokenTakesTheRoomOfOneShortTokenPerKibibyteItHolds() {
+        // Custom data rides in the token (up to 8 KiB of JSON), and refreshing mints a new token per call:
+        // counted as one entry each, one user's large custom data could fill the cache with verifiedCacheSize
+        // copies of it. Weighed by length, the cache holds no more bytes of tokens than that many short ones.
+        TokenSettings forty = new TokenSettings(Duration.ofMinutes(30), Duration.ofDays(60), Duration.ofDays(90),
+                Duration.ofSeconds(30), null, 40, Duration.ofSeconds(5));
+        VerifiedTokenCache cache = new VerifiedTokenCache(forty, clock);
+        for (int i = 0; i < 40; i++) {
+            cache.remember(VerifiedTokenCache.keyOf(i + "x".repeat(8 * 1024)), entry("session-" + i), cache.revocations());
+        }
+        assertThat(cache.size()).as("8 KiB tokens in a cache of 40").isLessThanOrEqualTo(40 / 8);
+        VerifiedTokenCache shortOnes = new VerifiedTokenCache(forty, clock);
+        for (int i = 0; i < 40; i++) {
+            shortOnes.remember(VerifiedTokenCache.keyOf("x".repeat(900) + i), entry("session-" + i), shortOnes.revocations());
+        }
+        assertThat(shortOnes.size()).as("tokens under 1 KiB count once each").isEqualTo(40);
+    }
+
+    @Test
     void whatIsRememberedWhileASessionEndsIsDroppedAgain() {
         VerifiedTokenCache cache = new VerifiedTokenCache(TokenSettings.DEFAULTS, clock);
         VerifiedTokenCache.Key key = VerifiedTokenCache.keyOf("token");

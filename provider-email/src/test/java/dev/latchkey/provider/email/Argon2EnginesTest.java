@@ -70,6 +70,24 @@ class Argon2EnginesTest {
     }
 
     @Test
+    void bothGiveTheSameBytesAtTheEdgesAStoredHashMayReach() {
+        // PasswordHasher.parse accepts salts of 8 to 48 bytes and tags of 16 to 96: past 64 bytes the tag
+        // comes from Argon2's variable-length H', a separate path in each implementation.
+        Argon2Parameters cost = new Argon2Parameters(64, 1, 1);
+        byte[] password = "pässwörd ✓".getBytes(StandardCharsets.UTF_8);
+        Random random = new Random(48);
+        for (int saltLength : new int[] {8, 47, 48}) {
+            for (int length : new int[] {16, 17, 63, 65, 95, 96}) {
+                byte[] salt = new byte[saltLength];
+                random.nextBytes(salt);
+                assertThat(nativeEngine.argon2id(password, salt, null, null, cost, length))
+                        .as("%d-byte salt, %d-byte output", saltLength, length)
+                        .isEqualTo(JAVA.argon2id(password, salt, null, null, cost, length));
+            }
+        }
+    }
+
+    @Test
     void eachVerifiesTheOthersStoredHashesInTheSameFormat() {
         for (Argon2Parameters cost : List.of(new Argon2Parameters(1024, 1, 1), Argon2Parameters.OWASP)) {
             PasswordHasher java = new PasswordHasher(JAVA, cost, new SecureRandom());

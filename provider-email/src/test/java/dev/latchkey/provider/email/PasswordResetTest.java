@@ -59,6 +59,18 @@ class PasswordResetTest {
     }
 
     @Test
+    void aResetRefusesAnAccessTokenTheEngineHadVerifiedAndRemembered() {
+        // The engine remembers verified access tokens (issue #10); the provider ends sessions through
+        // ProviderContext.endSessions, which must drop them too, at once and not after sessionRecheck.
+        Session before = registeredAndLoggedIn();
+        assertThat(engine.service().verify(before.accessToken()).userId()).isEqualTo(before.user().id());
+        accounts.sendResetPasswordEmail(ANN);
+        TokenPair pair = fixture.tokensIn(fixture.awaitMail(ANN), RESET_URL);
+        accounts.resetPassword(pair.token(), pair.tokenId(), NEW);
+        assertCode(() -> engine.service().verify(before.accessToken()), ErrorCode.INVALID_SESSION);
+    }
+
+    @Test
     void aResetTokenIsSingleUseAndLivesThirtyMinutes() {
         registeredAndLoggedIn();
         accounts.sendResetPasswordEmail(ANN);
