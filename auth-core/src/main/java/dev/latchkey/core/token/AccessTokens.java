@@ -198,6 +198,7 @@ public final class AccessTokens {
      */
     private boolean rs256(RSAPublicKey key, byte[] token, int signingInputLength, byte[] signature) {
         KeyedVerifier verifier = verifiers.get();
+        boolean completed = false;
         try {
             if (verifier == null || verifier.key() != key) {
                 // Looking up the algorithm and initialising it for a key cost more than a tenth of the
@@ -209,14 +210,20 @@ public final class AccessTokens {
             }
             verifier.rsa().update(token, 0, signingInputLength);
             // verify() leaves the object initialised for the same key, ready for the next token.
-            return verifier.rsa().verify(signature);
+            boolean valid = verifier.rsa().verify(signature);
+            completed = true;
+            return valid;
         } catch (SignatureException | InvalidKeyException e) {
             // A signature of the wrong length, or a key the JDK will not use: not a token we accept.
-            // The object's state is unknown after an exception, so this thread makes a new one next time.
-            verifiers.remove();
             return false;
         } catch (NoSuchAlgorithmException e) {
             throw new AuthException(ErrorCode.INTERNAL, "this Java platform has no SHA256withRSA", e);
+        } finally {
+            if (!completed) {
+                // After any exception (or Error) the object may hold half a digest: this thread makes a
+                // new one next time rather than feed a token after someone else's bytes.
+                verifiers.remove();
+            }
         }
     }
 
@@ -272,12 +279,23 @@ public final class AccessTokens {
                 second + 1);
     }
 
+    /**
+     * Decodes a segment, which must be canonical base64url: the JDK's decoder ignores the unused
+     * low bits of the last character, so without the comparison 4 to 16 spellings of a token would
+     * verify, and an app that keys anything by the token's text would see them as different tokens.
+     */
     private static byte[] base64Url(byte[] token, int from, int to) {
+        byte[] segment = Arrays.copyOfRange(token, from, to);
+        byte[] decoded;
         try {
-            return Base64.getUrlDecoder().decode(Arrays.copyOfRange(token, from, to));
+            decoded = Base64.getUrlDecoder().decode(segment);
         } catch (IllegalArgumentException e) {
             throw notBase64Url();
         }
+        if (!Arrays.equals(Base64.getUrlEncoder().withoutPadding().encode(decoded), segment)) {
+            throw notBase64Url();
+        }
+        return decoded;
     }
 
     private static AuthException notBase64Url() {

@@ -232,7 +232,11 @@ class AccessTokensTest {
     @Test
     void aSignatureOfTheWrongLengthIsRejectedAndTheNextTokenOnThisThreadStillVerifies() {
         String token = tokens.issue(user, session).token();
-        String cut = token.substring(0, token.length() - 8);
+        int dot = token.lastIndexOf('.');
+        byte[] signature = java.util.Base64.getUrlDecoder().decode(token.substring(dot + 1));
+        // Canonical base64url of 200 bytes: refused by the RSA check (wrong length), not by the decoder.
+        String cut = token.substring(0, dot + 1)
+                + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(signature, 200));
         String padded = token + "AAAA";
         assertRejected(() -> tokens.verify(cut), ErrorCode.INVALID_SESSION, "signature");
         assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
@@ -270,6 +274,19 @@ class AccessTokensTest {
                 assertRejected(() -> tokens.verify(hostile), ErrorCode.MALFORMED, "not base64url");
             }
         }
+        assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
+    }
+
+    @Test
+    void onlyTheCanonicalSpellingOfATokenVerifies() {
+        String token = tokens.issue(user, session).token();
+        // A 256-byte signature is 342 base64url characters: the last one carries 2 bits and 4 unused ones.
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char sameBits = alphabet.charAt(alphabet.indexOf(last) | 1);
+        assertThat(sameBits).as("differs only in unused bits").isNotEqualTo(last);
+        String respelled = token.substring(0, token.length() - 1) + sameBits;
+        assertRejected(() -> tokens.verify(respelled), ErrorCode.MALFORMED, "not base64url");
         assertThat(tokens.verify(token).sessionId()).isEqualTo("sess-1");
     }
 
