@@ -31,7 +31,9 @@ final class AccessLog {
         line.addProperty("duration_ms", durationMillis);
         line.addProperty("client", client);
         line.addProperty("bytes", bytes);
-        // Gson escapes control characters, so a path cannot forge a second log line.
-        logger.info(line.toString());
+        // Gson escapes control characters, so a path cannot forge a second log line. logp names the
+        // source itself: with info(), JUL walks the stack to infer the caller of every line, which cost
+        // about 3% of the server's CPU on refreshes (benchmarks/README.md, issue #10).
+        logger.logp(Level.INFO, AccessLog.class.getName(), "log", line.toString());
     }
 }

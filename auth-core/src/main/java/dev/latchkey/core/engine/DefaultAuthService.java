@@ -140,18 +140,27 @@ public final class DefaultAuthService implements AuthService {
 
     private Session openSessionFor(CredentialProvider provider, Identity identity, String device) {
         Instant now = clock.instant();
+        String refreshToken = secrets.newToken();
+        String sessionId = secrets.newId(16);
         StoredUser user;
         if (provider instanceof ApiKeyManager) {
             // A key's identity is linked when the key is made; a log-in never creates its user.
             user = store.findUserByIdentity(identity.providerType(), identity.subject())
                     .orElseThrow(() -> new AuthException(ErrorCode.INVALID_CREDENTIALS, "invalid API key"));
         } else {
-            user = store.logInIdentity(identity, new NewUser(secrets.newId(12), UserType.NORMAL, now), now);
+            NewUser newUser = new NewUser(secrets.newId(12), UserType.NORMAL, now);
+            StoredSession sessionOfNewUser = newSession(sessionId, newUser.id(), device, identity, refreshToken, now);
+            // A log-in that makes its user (every anonymous one) opens the session in the same step.
+            Store.LogIn logIn = store.logInIdentity(identity, newUser, now, sessionOfNewUser);
+            if (logIn.sessionOpened()) {
+                return issue(logIn.user(), sessionOfNewUser, refreshToken);
+            }
+            user = logIn.user();
         }
         if (user.disabled()) {
             throw new AuthException(ErrorCode.USER_DISABLED, "the user is disabled");
         }
-        Session session = openSession(user, device, identity);
+        Session session = openSession(user, newSession(sessionId, user.id(), device, identity, refreshToken, now), refreshToken);
         if (provider instanceof ApiKeyManager keys && !keys.find(user.id(), identity.subject()).map(ApiKey::enabled).orElse(false)) {
             // The key was disabled between its check and the session: disabling writes the flag before it
             // ends the key's sessions, so either that sweep caught this session or this check does.
@@ -400,11 +409,13 @@ public final class DefaultAuthService implements AuthService {
 
     // --- internals ---
 
-    private Session openSession(StoredUser user, String deviceId, Identity identity) {
-        Instant now = clock.instant();
-        String refreshToken = secrets.newToken();
-        StoredSession session = new StoredSession(secrets.newId(16), user.id(), deviceId, identity.providerType(),
-                identity.subject(), Secrets.sha256(refreshToken), now, now.plus(tokenSettings.refreshTokenTtl()));
+    private StoredSession newSession(String sessionId, String userId, String deviceId, Identity identity, String refreshToken,
+                                     Instant now) {
+        return new StoredSession(sessionId, userId, deviceId, identity.providerType(), identity.subject(),
+                Secrets.sha256(refreshToken), now, now.plus(tokenSettings.refreshTokenTtl()));
+    }
+
+    private Session openSession(StoredUser user, StoredSession session, String refreshToken) {
         if (!store.createSession(session)) {
             // Deleted, disabled or unlinked between finding the user and opening the session.
             Optional<StoredUser> current = store.findUser(user.id());
@@ -414,8 +425,13 @@ public final class DefaultAuthService implements AuthService {
             throw new AuthException(ErrorCode.INVALID_CREDENTIALS, current.isPresent()
                     ? "the credentials were revoked while logging in" : "the user was deleted");
         }
+        return issue(user, session, refreshToken);
+    }
+
+    /** The session as the caller gets it: with a new access token and the refresh token itself. */
+    private Session issue(StoredUser user, StoredSession session, String refreshToken) {
         AccessTokens.Issued access = accessTokens.issue(user, session);
-        return new Session(user.toUserInfo(), deviceId, session.id(), access.token(), access.expiresAt(), refreshToken,
+        return new Session(user.toUserInfo(), session.deviceId(), session.id(), access.token(), access.expiresAt(), refreshToken,
                 session.expiresAt());
     }
 

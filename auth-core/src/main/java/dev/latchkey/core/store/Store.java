@@ -28,6 +28,39 @@ public interface Store extends AutoCloseable {
     StoredUser logInIdentity(Identity identity, NewUser newUser, Instant now);
 
     /**
+     * {@link #logInIdentity(Identity, NewUser, Instant)}, and when that creates the user, also
+     * opens {@code sessionOfNewUser} in the same atomic step. A user made by the log-in is new,
+     * enabled and owns only this identity, so every check of {@link #createSession} holds; doing
+     * both at once spares a database a second commit per new user (an anonymous log-in is one).
+     * A log-in that finds its user opens no session here: the caller opens it with
+     * {@link #createSession}, which checks the user it found.
+     *
+     * <p>The default opens nothing, so a store that does not override it behaves as before.
+     *
+     * @param identity the identity a provider vouched for
+     * @param newUser the user to create when the identity is new
+     * @param now the time of the log-in
+     * @param sessionOfNewUser a session of {@code newUser} (its user id), opened only with it
+     * @return the user, and whether the session was opened
+     * @throws IllegalArgumentException when the session is not {@code newUser}'s
+     */
+    default LogIn logInIdentity(Identity identity, NewUser newUser, Instant now, StoredSession sessionOfNewUser) {
+        if (!sessionOfNewUser.userId().equals(newUser.id())) {
+            throw new IllegalArgumentException("the session is not the new user's");
+        }
+        return new LogIn(logInIdentity(identity, newUser, now), false);
+    }
+
+    /**
+     * What {@link #logInIdentity(Identity, NewUser, Instant, StoredSession)} did.
+     *
+     * @param user the user, with its identities
+     * @param sessionOpened whether the new user's session was opened with it
+     */
+    record LogIn(StoredUser user, boolean sessionOpened) {
+    }
+
+    /**
      * Finds a user.
      *
      * @param userId the id

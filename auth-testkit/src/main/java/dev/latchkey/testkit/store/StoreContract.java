@@ -94,6 +94,55 @@ public abstract class StoreContract {
     }
 
     @Test
+    void aLogInThatMakesItsUserMayOpenItsSessionInTheSameStep() {
+        Identity carol = Identity.of("test-idp", "carol");
+        NewUser first = newUser();
+        Store.LogIn made = store.logInIdentity(carol, first, T0, sessionOf(first, carol, "h-carol-1"));
+        assertThat(made.user().id()).isEqualTo(first.id());
+        // A store may open it in the same step or leave it to createSession; what it says must be what it did.
+        assertThat(store.findSessionByTokenHash("h-carol-1").isPresent()).isEqualTo(made.sessionOpened());
+        store.findSessionByTokenHash("h-carol-1").ifPresent(s -> assertThat(s.userId()).isEqualTo(first.id()));
+
+        // The identity is known now: the log-in finds its user and opens nothing.
+        NewUser second = newUser();
+        Store.LogIn found = store.logInIdentity(carol, second, T0.plusSeconds(60), sessionOf(second, carol, "h-carol-2"));
+        assertThat(found.user().id()).isEqualTo(first.id());
+        assertThat(found.sessionOpened()).isFalse();
+        assertThat(found.user().identities().get(0).lastLoginAt()).isEqualTo(T0.plusSeconds(60));
+        assertThat(store.findSessionByTokenHash("h-carol-2")).isEmpty();
+        assertThat(store.findUser(second.id())).isEmpty();
+    }
+
+    @Test
+    void aSessionOfAnotherUserIsRefusedWithTheLogIn() {
+        Identity dave = Identity.of("test-idp", "dave");
+        NewUser user = newUser();
+        StoredSession someoneElses = new StoredSession("s-other", "someone-else", "d", "test-idp", "dave", "h-other", T0,
+                T0.plusSeconds(60));
+        assertThatThrownBy(() -> store.logInIdentity(dave, user, T0, someoneElses)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(store.findUserByIdentity("test-idp", "dave")).isEmpty();
+        assertThat(store.findSessionByTokenHash("h-other")).isEmpty();
+    }
+
+    @Test
+    void racingFirstLogInsWithSessionsMakeOneUserAndOpenOnlyItsSession() throws Exception {
+        Identity identity = Identity.of("test-idp", "racer-with-session");
+        List<Store.LogIn> results = Race.run(100, i -> {
+            NewUser user = newUser("u-srace-" + i);
+            return store.logInIdentity(identity, user, T0, sessionOf(user, identity, "h-srace-" + i));
+        });
+        String winner = results.get(0).user().id();
+        assertThat(results).extracting(r -> r.user().id()).containsOnly(winner);
+        for (int i = 0; i < results.size(); i++) {
+            Optional<StoredSession> session = store.findSessionByTokenHash("h-srace-" + i);
+            assertThat(session.isPresent()).as("log-in %d", i).isEqualTo(results.get(i).sessionOpened());
+            session.ifPresent(s -> assertThat(s.userId()).isEqualTo(winner));
+        }
+        // Only the log-in that made the user may have opened its session in the same step.
+        assertThat(results.stream().filter(Store.LogIn::sessionOpened).count()).isLessThanOrEqualTo(1);
+    }
+
+    @Test
     void identifiersAreStoredAsLiterals() {
         for (String hostile : List.of("'; DROP TABLE users;--", "a'--@x.com", "%", "_", "\\", "\"quoted\"", "ünïcødé ✓",
                 "emoji \uD83D\uDE00", "tab\tnew\nline")) {
@@ -653,6 +702,11 @@ public abstract class StoreContract {
     }
 
     /** A session opened with the user's first identity. */
+    private static StoredSession sessionOf(NewUser user, Identity identity, String hash) {
+        return new StoredSession("s-" + hash, user.id(), "device", identity.providerType(), identity.subject(), hash, T0,
+                T0.plusSeconds(3600));
+    }
+
     private static StoredSession session(StoredUser user, String hash) {
         StoredIdentity identity = user.identities().get(0);
         return new StoredSession("s-" + hash, user.id(), "device", identity.providerType(), identity.subject(), hash, T0,
