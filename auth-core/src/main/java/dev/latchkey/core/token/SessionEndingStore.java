@@ -17,7 +17,8 @@ import java.util.OptionalInt;
 /**
  * The engine's view of its store: every call goes to the real store, and every write that ends
  * sessions then tells the {@link VerifiedTokenCache}, so that no remembered access token outlives
- * its session in this engine. Wrapping the store, rather than calling the cache from each engine
+ * its session in this engine. Every method of {@link Store} is overridden, defaults included, so
+ * that a store's own implementation is never hidden behind an interface default. Wrapping the store, rather than calling the cache from each engine
  * method that ends sessions, means a new path that ends sessions (a provider calling
  * {@code ProviderContext.endSessions}, a sweep) cannot forget to.
  *
@@ -42,6 +43,13 @@ public final class SessionEndingStore implements Store {
     @Override
     public StoredUser logInIdentity(Identity identity, NewUser newUser, Instant now) {
         return store.logInIdentity(identity, newUser, now);
+    }
+
+    @Override
+    public LogIn logInIdentity(Identity identity, NewUser newUser, Instant now, StoredSession sessionOfNewUser) {
+        // Delegated, not left to the interface's default: the default would open no session and cost
+        // the store's one-commit log-in of a new user.
+        return store.logInIdentity(identity, newUser, now, sessionOfNewUser);
     }
 
     @Override
