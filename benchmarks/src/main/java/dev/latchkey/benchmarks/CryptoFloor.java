@@ -210,7 +210,7 @@ public class CryptoFloor {
     /**
      * Verification of a token the engine has verified before: from its cache of verified tokens
      * (the token's SHA-256, a map look-up, the expiry and key checks; the session re-read from the
-     * store once every {@code sessionRecheck}, 5 s).
+     * store on every call, as {@code tokens.sessionRecheck} is 0 by default).
      *
      * @return the verified token
      */

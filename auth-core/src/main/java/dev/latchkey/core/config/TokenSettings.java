@@ -18,9 +18,11 @@ import java.time.Duration;
  *     longer than 1 KiB (large custom data) counts once per KiB begun, so the memory it takes is
  *     bounded by this many short tokens whatever users' custom data holds
  * @param sessionRecheck how long a remembered token's session is trusted to be open without
- *     asking the store again (default 5 seconds; at most 5 minutes; 0 asks every time). Sessions
- *     ended through this engine drop their tokens at once; this bounds how late an engine sees a
- *     session that another engine sharing the store has ended.
+ *     asking the store again (default 0: every {@code verify} reads the session, so a session ended
+ *     by any engine sharing the store is refused at once; at most 5 minutes). Sessions ended
+ *     through this engine drop their tokens at once whatever it says; above 0 it bounds how late
+ *     this engine sees a session that another engine sharing the store has ended, and spares the
+ *     store read on every {@code verify}.
  */
 public record TokenSettings(Duration accessTokenTtl, Duration refreshTokenTtl, Duration signingKeyRotation,
                             Duration clockSkew, String issuer, int verifiedCacheSize, Duration sessionRecheck) {
@@ -35,7 +37,7 @@ public record TokenSettings(Duration accessTokenTtl, Duration refreshTokenTtl, D
 
     /** The defaults of DESIGN.md §4. */
     public static final TokenSettings DEFAULTS = new TokenSettings(Duration.ofMinutes(30), Duration.ofDays(60),
-            Duration.ofDays(90), Duration.ofSeconds(30), null, 10_000, Duration.ofSeconds(5));
+            Duration.ofDays(90), Duration.ofSeconds(30), null, 10_000, Duration.ZERO);
 
     /**
      * The issuer for an app.

@@ -47,6 +47,9 @@ public final class InMemoryStore implements Store {
                 return created;
             }
             StoredUser owner = users.get(ownerId);
+            if (owner.alreadyShows(identity)) {
+                return owner;
+            }
             List<StoredIdentity> identities = new ArrayList<>();
             for (StoredIdentity i : owner.identities()) {
                 boolean same = i.providerType().equals(identity.providerType()) && i.subject().equals(identity.subject());

@@ -1,5 +1,6 @@
 package dev.latchkey.core.store;
 
+import dev.latchkey.api.Identity;
 import dev.latchkey.api.Profile;
 import dev.latchkey.api.UserInfo;
 import dev.latchkey.api.UserType;
@@ -33,6 +34,33 @@ public record StoredUser(String id, UserType type, Instant createdAt, boolean di
      */
     public StoredIdentity latestIdentity() {
         return identities.stream().max(Comparator.comparing(StoredIdentity::lastLoginAt)).orElseThrow();
+    }
+
+    /**
+     * Whether a log-in with this identity would change nothing anyone can see: the identity is
+     * this user's, with this very profile, and already the most recently used one (the one whose
+     * profile the user shows), so neither its profile nor the choice of latest identity would
+     * move. Stores then write nothing for the log-in (see {@link Store#logInIdentity}).
+     *
+     * @param identity the identity of a log-in
+     * @return true when recording the log-in would change nothing visible
+     */
+    public boolean alreadyShows(Identity identity) {
+        StoredIdentity mine = null;
+        for (StoredIdentity i : identities) {
+            if (i.providerType().equals(identity.providerType()) && i.subject().equals(identity.subject())) {
+                mine = i;
+            }
+        }
+        if (mine == null || !mine.profile().equals(identity.profile())) {
+            return false;
+        }
+        for (StoredIdentity other : identities) {
+            if (other != mine && !other.lastLoginAt().isBefore(mine.lastLoginAt())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

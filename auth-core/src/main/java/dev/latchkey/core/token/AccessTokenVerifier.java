@@ -77,6 +77,10 @@ public final class AccessTokenVerifier {
                 }
                 long revocationsBefore = verifiedTokens.revocations();
                 requireOpenSession(entry.token(), key);
+                if (tokenSettings.sessionRecheck().isZero()) {
+                    // The default: the store is read every time, so when it was last read does not matter.
+                    return entry.token();
+                }
                 verifiedTokens.remember(key, new VerifiedTokenCache.Entry(entry.token(), entry.kid(), entry.providerType(),
                         entry.subject(), entry.sessionExpiresAt(), now), revocationsBefore);
                 return entry.token();

@@ -37,8 +37,9 @@ import java.util.function.Predicate;
  *       has changed. They drop the matching entries and advance a revocation counter;
  *       {@link #remember} drops what it has just added if the counter moved while the caller was
  *       checking the session, so a check that raced a revocation cannot leave a revoked token
- *       behind. Sessions ended by another engine sharing the store are seen within
- *       {@link TokenSettings#sessionRecheck()}, after which a hit asks the store again.</li>
+ *       behind. A hit reads the session from the store again unless the last read is younger
+ *       than {@link TokenSettings#sessionRecheck()} (0 by default: always), which is what makes
+ *       sessions ended by another engine sharing the store count.</li>
  *   <li><b>Key-aware</b>: the entry records the signing key's id; the caller accepts a hit only
  *       while that key is still one of ours.</li>
  * </ul>

@@ -50,7 +50,7 @@ class ConfigParserTest {
     @Test
     void theVerifiedTokenCacheIsSizedAndItsRecheckSetInTokens() {
         assertThat(TokenSettings.DEFAULTS.verifiedCacheSize()).isEqualTo(10_000);
-        assertThat(TokenSettings.DEFAULTS.sessionRecheck()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(TokenSettings.DEFAULTS.sessionRecheck()).isZero();
         TokenSettings tokens = ConfigParser.parse("{\"tokens\": {\"verifiedCacheSize\": 0, \"sessionRecheck\": \"PT0S\"}}").tokens();
         assertThat(tokens.verifiedCacheSize()).isZero();
         assertThat(tokens.sessionRecheck()).isZero();

@@ -126,22 +126,22 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void aSessionEndedByAnotherEngineIsRefusedOnceTheRecheckIntervalHasPassed() {
-        AuthService here = engine("");
+    void withARecheckIntervalASessionEndedByAnotherEngineIsRefusedOnceItHasPassed() {
+        AuthService here = engine("{\"sessionRecheck\": \"PT5S\"}");
         AuthService there = engine("");
         Session s = here.logIn(Credentials.anonymous());
         here.verify(s.accessToken());
         there.logOut(s.refreshToken());
-        // Documented staleness: this engine trusts what it checked for sessionRecheck (5 s by default).
+        // The staleness an operator opted into: this engine trusts what it checked for sessionRecheck.
         assertThat(here.verify(s.accessToken()).sessionId()).isEqualTo(s.sessionId());
-        clock.advance(TokenSettings.DEFAULTS.sessionRecheck());
+        clock.advance(Duration.ofSeconds(5));
         assertFails(() -> here.verify(s.accessToken()), ErrorCode.INVALID_SESSION, "session has ended");
         assertFails(() -> here.verify(s.accessToken()), ErrorCode.INVALID_SESSION, "session has ended");
     }
 
     @Test
     void aClockSteppedBackDoesNotStretchTheTimeASessionIsTrustedWithoutTheStore() {
-        AuthService here = engine("");
+        AuthService here = engine("{\"sessionRecheck\": \"PT5S\"}");
         AuthService there = engine("");
         Session s = here.logIn(Credentials.anonymous());
         // Checked late in the token's life, so a backward step stays within what iat and the skew allow.
@@ -154,8 +154,9 @@ class VerifiedTokensTest {
     }
 
     @Test
-    void withNoRecheckIntervalASessionEndedByAnotherEngineIsRefusedAtOnce() {
-        AuthService here = engine("{\"sessionRecheck\": \"PT0S\"}");
+    void byDefaultASessionEndedByAnotherEngineIsRefusedAtOnce() {
+        assertThat(TokenSettings.DEFAULTS.sessionRecheck()).isZero();
+        AuthService here = engine("");
         AuthService there = engine("");
         Session s = here.logIn(Credentials.anonymous());
         here.verify(s.accessToken());

@@ -79,10 +79,16 @@ public final class JdbcStore implements Store {
     private LogIn logIn(Identity identity, NewUser newUser, Instant now, StoredSession sessionOfNewUser) {
         return db.transaction("log in an identity", c -> {
             String owner = lockIdentityOwner(c, identity.providerType(), identity.subject());
-            if (owner != null && touchIdentity(c, identity, now)) {
+            if (owner != null) {
                 Optional<StoredUser> user = loadUser(c, owner);
-                if (user.isPresent()) {
+                if (user.isPresent() && user.get().alreadyShows(identity)) {
+                    // Nothing to write: on H2 every commit that writes rewrites pages of the file, a
+                    // third of an API-key log-in's CPU (issue #10); a key or a returning user logs in
+                    // with the same identity and profile again and again.
                     return new LogIn(user.get(), false);
+                }
+                if (user.isPresent() && touchIdentity(c, identity, now)) {
+                    return new LogIn(loadUser(c, owner).orElseThrow(), false);
                 }
             }
             // New, or deleted with its user since: make the user. A racing first log-in that
