@@ -25,22 +25,8 @@ public final class HttpLoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        HttpOptions options;
-        try {
-            options = HttpOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println(e.getMessage());
-            }
-            System.err.print(HttpOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        if (!Files.isRegularFile(options.serverJar())) {
-            System.err.println(options.serverJar() + " not found: build it first with "
-                    + "`mvn -B -q -o package -DskipTests -pl auth-server -am` at the root");
-            System.exit(2);
-        }
+        HttpOptions options = Cli.optionsOrExit(() -> HttpOptions.parse(args), HttpOptions.USAGE);
+        Cli.requireServerJar(options.serverJar());
         Watchdog.start(options.deadline());
         System.exit(new HttpLoadHarness().run(options, System.out, System.err));
     }

@@ -1,9 +1,5 @@
 package dev.latchkey.benchmarks.http;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -41,7 +37,7 @@ final class HttpReport {
         StringBuilder md = new StringBuilder();
         md.append("# auth-server over HTTP, ").append(startedAt).append("\n\n");
         md.append("| | |\n|---|---|\n");
-        row(md, "machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal());
+        row(md, "machine", MachineInfo.describe());
         row(md, "JDK (server and load generator)", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         row(md, "server", "`" + String.join(" ", command.subList(1, command.size())).replaceAll("/tmp/latchkey-http-bench-[^/ ]+",
                 java.util.regex.Matcher.quoteReplacement("$TMP")) + "`; ready after " + fmt("%.2f", startUp.toMillis() / 1e3) + " s, RSS then " + mib(rssAtStart) + " MiB");
@@ -144,24 +140,5 @@ final class HttpReport {
 
     private static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
-    }
-
-    private static String cpuModel() {
-        return firstLine(Path.of("/proc/cpuinfo"), "model name").replaceFirst("^[^:]*:\\s*", "");
-    }
-
-    private static String memTotal() {
-        String line = firstLine(Path.of("/proc/meminfo"), "MemTotal");
-        String[] f = line.split("\\s+");
-        return f.length >= 2 ? fmt("%.0f GiB RAM", Long.parseLong(f[1]) / 1024.0 / 1024.0) : "RAM unknown";
-    }
-
-    private static String firstLine(Path file, String prefix) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).stream().filter(l -> l.startsWith(prefix))
-                    .findFirst().orElse("unknown");
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 }

@@ -1,8 +1,5 @@
 package dev.latchkey.benchmarks.http;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,7 +61,7 @@ final class KeycloakReport {
         StringBuilder md = new StringBuilder();
         md.append("# auth-server and Keycloak ").append(o.keycloakVersion()).append(" side by side, ").append(startedAt)
                 .append("\n\n| | |\n|---|---|\n");
-        row(md, "machine", cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + memTotal());
+        row(md, "machine", MachineInfo.describe());
         row(md, "JDK (both servers and the load generator)", System.getProperty("java.vm.name") + " "
                 + System.getProperty("java.runtime.version"));
         row(md, "run", fmt("%.0f s in all", runSeconds) + " (download, unpacking, starts, fixtures, measurement)");
@@ -270,23 +267,5 @@ final class KeycloakReport {
 
     private static String fmt(String format, Object... args) {
         return String.format(Locale.ROOT, format, args);
-    }
-
-    private static String cpuModel() {
-        return firstLine(Path.of("/proc/cpuinfo"), "model name").replaceFirst("^[^:]*:\\s*", "");
-    }
-
-    private static String memTotal() {
-        String[] f = firstLine(Path.of("/proc/meminfo"), "MemTotal").split("\\s+");
-        return f.length >= 2 ? fmt("%.0f GiB RAM", Long.parseLong(f[1]) / 1024.0 / 1024.0) : "RAM unknown";
-    }
-
-    private static String firstLine(Path file, String prefix) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII).stream().filter(l -> l.startsWith(prefix))
-                    .findFirst().orElse("unknown");
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
-        }
     }
 }

@@ -55,22 +55,8 @@ public final class KeycloakSideBySide {
     }
 
     public static void main(String[] args) throws Exception {
-        KeycloakOptions options;
-        try {
-            options = KeycloakOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().isEmpty()) {
-                System.err.println(e.getMessage());
-            }
-            System.err.print(KeycloakOptions.USAGE);
-            System.exit(e.getMessage().isEmpty() ? 0 : 2);
-            return;
-        }
-        if (!Files.isRegularFile(options.serverJar())) {
-            System.err.println(options.serverJar() + " not found: build it first with "
-                    + "`mvn -B -q -o package -DskipTests -pl auth-server -am` at the root");
-            System.exit(2);
-        }
+        KeycloakOptions options = Cli.optionsOrExit(() -> KeycloakOptions.parse(args), KeycloakOptions.USAGE);
+        Cli.requireServerJar(options.serverJar());
         Watchdog.start(options.deadline());
         KeycloakSideBySide run = new KeycloakSideBySide();
         Thread hook = new Thread(run::cleanUp, "clean-up-on-exit");
