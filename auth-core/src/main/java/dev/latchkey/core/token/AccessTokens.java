@@ -174,20 +174,17 @@ public final class AccessTokens {
      */
     public Checked check(String token) {
         Segments segments = split(token);
-        String kid = knownHeaders.get(segments.header());
-        if (kid == null) {
-            kid = checkHeader(jsonSegment(segments.header(), "header"));
-        }
+        String known = knownHeaders.get(segments.header());
+        String kid = known != null ? known : checkHeader(jsonSegment(segments.header(), "header"));
         JsonObject payload = jsonSegment(segments.bytes(), segments.claimsStart(), segments.claimsEnd(), "claims");
-        String signedBy = kid;
         RSAPublicKey key = keys.publicKey(kid).orElseThrow(() -> invalid("the access token is signed by an unknown key"));
         byte[] signature = base64Url(segments.bytes(), segments.signatureStart(), segments.bytes().length);
         if (!rs256(key, segments.bytes(), segments.signingInputLength(), signature)) {
             throw invalid("the access token's signature is not valid");
         }
         VerifiedToken verified = checkClaims(payload);
-        rememberHeader(segments.header(), signedBy);
-        return new Checked(verified, signedBy);
+        rememberHeader(segments.header(), kid);
+        return new Checked(verified, kid);
     }
 
     /**
