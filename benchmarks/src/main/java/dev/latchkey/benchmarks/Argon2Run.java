@@ -2,9 +2,6 @@ package dev.latchkey.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -84,11 +81,7 @@ public final class Argon2Run {
         }
         String report = (s.jmh() ? report(s, started, byCost) : "## Argon2Implementations, " + started + "\n\n")
                 + interleaved(s.rounds());
-        System.out.print(report);
-        Path out = Path.of("target", "argon2-" + started + ".md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report, StandardCharsets.UTF_8);
-        System.err.println("report written to " + out.toAbsolutePath());
+        MarkdownReport.publish(report, "argon2-" + started);
     }
 
     private static Settings parse(String[] args) {

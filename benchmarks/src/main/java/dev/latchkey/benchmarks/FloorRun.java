@@ -6,8 +6,6 @@ import dev.latchkey.api.Credentials;
 import dev.latchkey.core.Latchkey;
 import dev.latchkey.core.store.InMemoryStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -65,11 +63,7 @@ public final class FloorRun {
             perFork.put(name, scores.stream().mapToDouble(Double::doubleValue).toArray());
         }
         String report = report(s, bits, started, perFork);
-        System.out.print(report);
-        Path out = Path.of("target", "floor-" + started + ".md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report, StandardCharsets.UTF_8);
-        System.err.println("report written to " + out.toAbsolutePath());
+        MarkdownReport.publish(report, "floor-" + started);
     }
 
     private static Settings parse(String[] args) {

@@ -2,9 +2,6 @@ package dev.latchkey.benchmarks;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -111,11 +108,8 @@ public final class InterleavedFloor {
                     summary(wall), summary(cpu), median(rateA), median(rateB), p.target()));
         }
         floor.tearDown();
-        System.out.print(table);
-        Path out = Path.of("target", "floor-interleaved-" + started.replace(":", "") + ".md");
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, table, StandardCharsets.UTF_8);
-        System.err.println("written to " + out + " (" + sink % 2 + ")");
+        MarkdownReport.publish(table.toString(), "floor-interleaved-" + started);
+        System.err.println("(" + sink % 2 + ")");
         return 0;
     }
 
