@@ -74,13 +74,16 @@ enum Dialect {
         return RETRYABLE.contains(sqlState(e));
     }
 
-    /** The SQL state, looking through batch and chained exceptions (H2 and Hikari wrap them). */
+    /**
+     * The SQL state, looking through batch and chained exceptions (H2 and Hikari wrap them), or
+     * {@code "none"}: Hikari's "connection is closed" carries no state.
+     */
     static String sqlState(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if (s.getSQLState() != null) {
                 return s.getSQLState();
             }
         }
-        return e.getCause() instanceof SQLException cause ? sqlState(cause) : null;
+        return e.getCause() instanceof SQLException cause ? sqlState(cause) : "none";
     }
 }
