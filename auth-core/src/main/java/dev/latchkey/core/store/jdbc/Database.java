@@ -26,13 +26,12 @@ final class Database {
     private final DataSource dataSource;
     private final Dialect dialect;
     /**
-     * H2 only: one transaction at a time. H2 2.5 (MVStore, WRITE_DELAY=0) can acknowledge a commit
-     * it has not written: a commit that waited for another thread's store returns without storing
-     * when that store ran (MVStore.commit checks only that the version moved), but the other store
-     * may have captured the maps before this transaction's commit mark. Killed then, the process
-     * loses log-ins that had returned (CrashSafetyTest saw it, rarely, under load). Serializing
-     * makes every commit store its own changes. H2 is the single-process default; PostgreSQL is
-     * the store for concurrency.
+     * H2 only: one transaction at a time. H2 2.5's MVStore.commit, when it waited for another
+     * thread's store, reads as if it returns once the version has moved, though that store may have
+     * captured the maps before this transaction's commit mark; serializing makes every commit store
+     * its own changes. That reading was never shown by a test: the log-ins CrashSafetyTest lost, as
+     * far as they were analysed, were lost by H2's recovery after the kill, which {@link H2Recovery}
+     * mends. H2 is the single-process default; PostgreSQL is the store for concurrency.
      */
     private final ReentrantLock serial;
 

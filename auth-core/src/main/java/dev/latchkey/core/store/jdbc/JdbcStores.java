@@ -36,6 +36,9 @@ public final class JdbcStores {
 
     /** H2's error code for a database file locked by another process. */
     private static final int H2_DATABASE_IN_USE = 90020;
+    /** What to do about a data directory another process has open. */
+    private static final String IN_USE_HINT = ". Another process has this data directory open: run one process per data directory,"
+            + " or share users between instances through PostgreSQL (store.jdbcUrl)";
 
     private JdbcStores() {
     }
@@ -58,6 +61,10 @@ public final class JdbcStores {
         Path embeddedDirectory = settings.jdbcUrl() == null ? embeddedDirectory(dataDirectory, appId) : null;
         String url = settings.jdbcUrl() != null ? settings.jdbcUrl() : embeddedUrl(embeddedDirectory);
         String shownUrl = settings.jdbcUrl() != null ? settings.shownJdbcUrl() : url;
+        if (embeddedDirectory != null) {
+            // Before H2 opens it: after a crash, H2's own open can miss commits that had returned.
+            H2Recovery.recoverIfNotClosedCleanly(embeddedDirectory.resolve(H2_FILE + ".mv.db"));
+        }
         Dialect dialect = Dialect.of(url).orElseThrow(() -> new AuthException(ErrorCode.CONFIGURATION,
                 "store.jdbcUrl: '" + Printable.cut(shownUrl, 80) + "' is not a database Latchkey supports"
                         + " (jdbc:postgresql:... or jdbc:h2:...)"));
@@ -169,8 +176,7 @@ public final class JdbcStores {
     private static String hint(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s && s.getErrorCode() == H2_DATABASE_IN_USE) {
-                return ". Another process has this data directory open: run one process per data directory,"
-                        + " or share users between instances through PostgreSQL (store.jdbcUrl)";
+                return IN_USE_HINT;
             }
             if (t instanceof SQLException s && "28P01".equals(s.getSQLState())) {
                 return ". Check store.username and store.password";
