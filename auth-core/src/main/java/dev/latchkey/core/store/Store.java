@@ -19,9 +19,9 @@ public interface Store extends AutoCloseable {
     /**
      * Finds the user that has this identity, or creates {@code newUser} with it: exactly one user
      * per identity however many log-ins race. Records the identity's new profile and log-in time,
-     * which makes it the user's latest identity (the one whose profile the user shows); a store
-     * may write nothing for a log-in that would change neither ({@link StoredUser#alreadyShows}),
-     * keeping the log-in time of the last log-in that changed something (the in-memory store does).
+     * which makes it the user's latest identity (the one whose profile the user shows); a log-in
+     * that would change neither ({@link StoredUser#alreadyShows}) writes nothing, so the log-in
+     * time is that of the last log-in that changed something.
      *
      * @param identity the identity a provider vouched for
      * @param newUser the user to create when the identity is new

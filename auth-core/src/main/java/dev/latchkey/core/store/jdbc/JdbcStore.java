@@ -27,7 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is one transaction. Methods that must be atomic against each other lock the same rows in the
  * same order: the user's row first ({@code SELECT ... FOR UPDATE}), then its identities, then
  * its sessions; so a session is never created for a user that a concurrent transaction is
- * deleting or disabling, on one engine or on many sharing the database.
+ * deleting or disabling, on one engine or on many sharing the database. (On H2, where
+ * {@link Database} runs one transaction at a time, the locking reads are plain reads:
+ * {@link Dialect#forUpdate()}.)
  *
  * <p>Opened by {@link JdbcStores}, which also migrates the schema.
  */
@@ -44,23 +46,49 @@ public final class JdbcStore implements Store {
 
     private final Database db;
     private final AutoCloseable pool;
+    /** Locks a user's row (on H2, reads it: see {@link Dialect#forUpdate()}). */
+    private final String lockUserSql;
+    /** Locks an identity's row (on H2, reads it). */
+    private final String lockIdentitySql;
     private final Map<String, JdbcDocuments> namespaces = new ConcurrentHashMap<>();
 
     JdbcStore(Database db, AutoCloseable pool) {
         this.db = db;
         this.pool = pool;
+        this.lockUserSql = "SELECT disabled FROM latchkey_users WHERE id = ?" + db.dialect().forUpdate();
+        this.lockIdentitySql = "SELECT user_id FROM latchkey_identities WHERE provider_type = ? AND subject = ?"
+                + db.dialect().forUpdate();
     }
 
     // --- users and identities ---
 
     @Override
     public StoredUser logInIdentity(Identity identity, NewUser newUser, Instant now) {
+        return logIn(identity, newUser, now, null).user();
+    }
+
+    @Override
+    public LogIn logInIdentity(Identity identity, NewUser newUser, Instant now, StoredSession sessionOfNewUser) {
+        if (!sessionOfNewUser.userId().equals(newUser.id())) {
+            throw new IllegalArgumentException("the session is not the new user's");
+        }
+        return logIn(identity, newUser, now, sessionOfNewUser);
+    }
+
+    /** Finds or makes the identity's user; a user it makes gets {@code sessionOfNewUser} too, unless that is null. */
+    private LogIn logIn(Identity identity, NewUser newUser, Instant now, StoredSession sessionOfNewUser) {
         return db.transaction("log in an identity", c -> {
             String owner = lockIdentityOwner(c, identity.providerType(), identity.subject());
-            if (owner != null && touchIdentity(c, identity, now)) {
+            if (owner != null) {
                 Optional<StoredUser> user = loadUser(c, owner);
-                if (user.isPresent()) {
-                    return user.get();
+                if (user.isPresent() && user.get().alreadyShows(identity)) {
+                    // Nothing to write: on H2 every commit that writes rewrites pages of the file, a
+                    // third of an API-key log-in's CPU (issue #10); a key or a returning user logs in
+                    // with the same identity and profile again and again.
+                    return new LogIn(user.get(), false);
+                }
+                if (user.isPresent() && touchIdentity(c, identity, now)) {
+                    return new LogIn(loadUser(c, owner).orElseThrow(), false);
                 }
             }
             // New, or deleted with its user since: make the user. A racing first log-in that
@@ -69,7 +97,12 @@ public final class JdbcStore implements Store {
             update(c, "INSERT INTO latchkey_users (id, user_type, created_at, disabled, custom_data) VALUES (?, ?, ?, FALSE, '{}')",
                     newUser.id(), newUser.type().name(), Columns.micros(newUser.createdAt()));
             insertIdentity(c, newUser.id(), identity, now);
-            return loadUser(c, newUser.id()).orElseThrow();
+            // Nobody else can see the user before we commit, so it is enabled and owns the identity:
+            // createSession's checks hold without its locks.
+            if (sessionOfNewUser != null) {
+                insertSession(c, sessionOfNewUser);
+            }
+            return new LogIn(loadUser(c, newUser.id()).orElseThrow(), sessionOfNewUser != null);
         });
     }
 
@@ -190,9 +223,7 @@ public final class JdbcStore implements Store {
             if (!s.userId().equals(identityOwner(c, s.providerType(), s.subject()))) {
                 return false;
             }
-            update(c, "INSERT INTO latchkey_sessions (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    s.id(), s.userId(), s.deviceId(), s.providerType(), s.subject(), s.refreshTokenHash(),
-                    Columns.micros(s.createdAt()), Columns.micros(s.expiresAt()));
+            insertSession(c, s);
             return true;
         });
     }
@@ -299,16 +330,15 @@ public final class JdbcStore implements Store {
      *
      * @return whether the user is disabled, or null when there is no such user
      */
-    private static Boolean lockUser(Connection c, String userId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, "SELECT disabled FROM latchkey_users WHERE id = ? FOR UPDATE", userId);
+    private Boolean lockUser(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, lockUserSql, userId);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getBoolean(1) : null;
         }
     }
 
-    private static String lockIdentityOwner(Connection c, String providerType, String subject) throws SQLException {
-        return string(c, "SELECT user_id FROM latchkey_identities WHERE provider_type = ? AND subject = ? FOR UPDATE",
-                providerType, subject);
+    private String lockIdentityOwner(Connection c, String providerType, String subject) throws SQLException {
+        return string(c, lockIdentitySql, providerType, subject);
     }
 
     private static String identityOwner(Connection c, String providerType, String subject) throws SQLException {
@@ -326,6 +356,12 @@ public final class JdbcStore implements Store {
         update(c, "INSERT INTO latchkey_identities (provider_type, subject, user_id, profile, linked_at, last_login_at)"
                 + " VALUES (?, ?, ?, ?, ?, ?)", identity.providerType(), identity.subject(), userId,
                 Columns.profile(identity.profile()), t, t);
+    }
+
+    private static void insertSession(Connection c, StoredSession s) throws SQLException {
+        update(c, "INSERT INTO latchkey_sessions (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                s.id(), s.userId(), s.deviceId(), s.providerType(), s.subject(), s.refreshTokenHash(),
+                Columns.micros(s.createdAt()), Columns.micros(s.expiresAt()));
     }
 
     private static Optional<StoredUser> loadUser(Connection c, String userId) throws SQLException {
