@@ -69,19 +69,6 @@ enum Dialect {
         return this == POSTGRESQL && nul >= 0 ? text.substring(0, nul) : text;
     }
 
-    /**
-     * What makes a read lock the rows it returns: {@code " FOR UPDATE"} on PostgreSQL, nothing on H2.
-     * On H2, {@link Database} runs one transaction at a time, so no other transaction can touch a
-     * row between our read and our commit, and a row lock buys nothing. It is not free there:
-     * H2 (MVStore) records a lock as a write of the row, so the commit rewrites the row's B-tree
-     * pages, and it does not cache a {@code SELECT ... FOR UPDATE}, so it parses it every time;
-     * on an API-key log-in over HTTP the two cost more CPU than any other step but the signature
-     * and the session's own insert (benchmarks/README.md, issue #10).
-     */
-    String forUpdate() {
-        return this == POSTGRESQL ? " FOR UPDATE" : "";
-    }
-
     static boolean isRetryable(SQLException e) {
         return RETRYABLE.contains(sqlState(e));
     }

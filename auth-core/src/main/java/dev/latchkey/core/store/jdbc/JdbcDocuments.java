@@ -121,7 +121,7 @@ final class JdbcDocuments implements ProviderStore {
     }
     private long lockNamespace(Connection c) throws SQLException {
         try (PreparedStatement ps = prepare(c,
-                "SELECT last_version FROM latchkey_document_namespaces WHERE namespace = ?" + db.dialect().forUpdate(), namespace);
+                "SELECT last_version FROM latchkey_document_namespaces WHERE namespace = ? FOR UPDATE", namespace);
              ResultSet rs = ps.executeQuery()) {
             if (rs.next()) {
                 return rs.getLong(1);

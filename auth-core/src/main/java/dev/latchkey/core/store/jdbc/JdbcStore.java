@@ -27,9 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is one transaction. Methods that must be atomic against each other lock the same rows in the
  * same order: the user's row first ({@code SELECT ... FOR UPDATE}), then its identities, then
  * its sessions; so a session is never created for a user that a concurrent transaction is
- * deleting or disabling, on one engine or on many sharing the database. (On H2, where
- * {@link Database} runs one transaction at a time, the locking reads are plain reads:
- * {@link Dialect#forUpdate()}.)
+ * deleting or disabling, on one engine or on many sharing the database (on H2 too: the engines of
+ * one process can share a file, each with its own {@link Database}, so the row locks are needed
+ * there as well).
  *
  * <p>Opened by {@link JdbcStores}, which also migrates the schema.
  */
@@ -46,18 +46,11 @@ public final class JdbcStore implements Store {
 
     private final Database db;
     private final AutoCloseable pool;
-    /** Locks a user's row (on H2, reads it: see {@link Dialect#forUpdate()}). */
-    private final String lockUserSql;
-    /** Locks an identity's row (on H2, reads it). */
-    private final String lockIdentitySql;
     private final Map<String, JdbcDocuments> namespaces = new ConcurrentHashMap<>();
 
     JdbcStore(Database db, AutoCloseable pool) {
         this.db = db;
         this.pool = pool;
-        this.lockUserSql = "SELECT disabled FROM latchkey_users WHERE id = ?" + db.dialect().forUpdate();
-        this.lockIdentitySql = "SELECT user_id FROM latchkey_identities WHERE provider_type = ? AND subject = ?"
-                + db.dialect().forUpdate();
     }
 
     // --- users and identities ---
@@ -330,15 +323,16 @@ public final class JdbcStore implements Store {
      *
      * @return whether the user is disabled, or null when there is no such user
      */
-    private Boolean lockUser(Connection c, String userId) throws SQLException {
-        try (PreparedStatement ps = prepare(c, lockUserSql, userId);
+    private static Boolean lockUser(Connection c, String userId) throws SQLException {
+        try (PreparedStatement ps = prepare(c, "SELECT disabled FROM latchkey_users WHERE id = ? FOR UPDATE", userId);
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getBoolean(1) : null;
         }
     }
 
-    private String lockIdentityOwner(Connection c, String providerType, String subject) throws SQLException {
-        return string(c, lockIdentitySql, providerType, subject);
+    private static String lockIdentityOwner(Connection c, String providerType, String subject) throws SQLException {
+        return string(c, "SELECT user_id FROM latchkey_identities WHERE provider_type = ? AND subject = ? FOR UPDATE",
+                providerType, subject);
     }
 
     private static String identityOwner(Connection c, String providerType, String subject) throws SQLException {
