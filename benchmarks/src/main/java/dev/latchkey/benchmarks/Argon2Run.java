@@ -240,16 +240,11 @@ public final class Argon2Run {
     }
 
     private static String quartiles(double[] v, String format) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return String.format(Locale.ROOT, format + " (" + format + "–" + format + ")", median(s), s[s.length / 4], s[(3 * s.length) / 4]);
+        return Quartiles.summary(v, format);
     }
 
     private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Quartiles.median(v);
     }
 
     private static double min(double[] v) {

@@ -184,10 +184,7 @@ public final class FloorRun {
     }
 
     private static double median(double[] v) {
-        double[] s = v.clone();
-        java.util.Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Quartiles.median(v);
     }
 
     private static double min(double[] v) {

@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.security.GeneralSecurityException;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -105,7 +104,7 @@ public final class InterleavedFloor {
                 cpu[r] = p.timeRatio() ? b[1] / a[1] : a[1] / b[1];
             }
             table.append(String.format(Locale.ROOT, "| %s (`%s` ÷ `%s`) | %s | %s | %,.1f | %,.1f | %s |%n", p.label(), p.a(), p.b(),
-                    summary(wall), summary(cpu), median(rateA), median(rateB), p.target()));
+                    summary(wall), summary(cpu), Quartiles.median(rateA), Quartiles.median(rateB), p.target()));
         }
         floor.tearDown();
         MarkdownReport.publish(table.toString(), "floor-interleaved-" + started);
@@ -135,15 +134,6 @@ public final class InterleavedFloor {
     }
 
     private static String summary(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        return String.format(Locale.ROOT, "%.3f (%.3f–%.3f)", median(s), s[s.length / 4], s[(3 * s.length) / 4]);
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return Quartiles.summary(values, "%.3f");
     }
 }
