@@ -3,6 +3,7 @@ package dev.latchkey.core.store.jdbc;
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
 import dev.latchkey.core.text.Printable;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -38,14 +39,16 @@ final class H2Recovery {
     /**
      * Recovers the file if it was not closed cleanly.
      *
-     * @param file the H2 file ({@code <name>.mv.db}); nothing is done when it does not exist, or
+     * @param file the H2 file ({@code <name>.mv.db}); nothing is done when it does not exist, is empty, or
      *     when it is open (another engine of this process shares it, or another process has it,
      *     which H2's own open then reports)
      * @return the versions H2's own open would have lost (0 when none, or when nothing was done)
-     * @throws AuthException {@link ErrorCode#CONFIGURATION} when the file cannot be read as an H2 store
+     * @throws AuthException {@link ErrorCode#CONFIGURATION} when the file cannot be read as an H2
+     *     store, or is damaged beyond what a crash leaves (then it is left as it was)
      */
     static long recoverIfNotClosedCleanly(Path file) {
-        if (!Files.isRegularFile(file)) {
+        if (!isNonEmptyFile(file)) {
+            // H2 starts a new store in a missing or empty file (a kill right after it made one).
             return 0;
         }
         String name = file.toString();
@@ -61,15 +64,8 @@ final class H2Recovery {
             } finally {
                 asIs.close();
             }
-            MVStore recovered = new MVStore.Builder().fileName(name).recoveryMode().autoCommitDisabled().open();
-            long newest;
-            try {
-                newest = recovered.getCurrentVersion();
-            } finally {
-                // No compaction: only the header is written, naming the newest complete chunk.
-                recovered.close(0);
-            }
-            long lost = Math.max(0, newest - headerVersion);
+            long newest = recover(name, headerVersion);
+            long lost = newest - headerVersion;
             LOG.log(lost > 0 ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
                     "the store was not closed cleanly; recovered version {0} (H2's own open would have found {1}: "
                             + "{2} versions behind)", newest, headerVersion, lost);
@@ -83,6 +79,50 @@ final class H2Recovery {
             }
             throw new AuthException(ErrorCode.CONFIGURATION, "store: " + Printable.cut(name, 200)
                     + " cannot be read as an H2 store: " + Printable.cut(String.valueOf(e.getMessage()), 300));
+        } catch (AuthException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AuthException(ErrorCode.CONFIGURATION, "store: " + Printable.cut(name, 200)
+                    + " cannot be read as an H2 store (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    /**
+     * Opens the file in H2's recovery mode and, when what it found is what a crash leaves, closes
+     * it cleanly, which writes a header naming the newest complete chunk and nothing else.
+     *
+     * @return the recovered version
+     * @throws AuthException {@link ErrorCode#CONFIGURATION}, leaving the file as it was, when the
+     *     recovery would change more than the header: it reads a page it cannot read as an empty
+     *     one and would write that, or it went back behind the header's version. That is damage,
+     *     not a crash; H2's own open then says what it finds, and no recovery should hide it.
+     */
+    private static long recover(String name, long headerVersion) {
+        MVStore recovered = new MVStore.Builder().fileName(name).recoveryMode().autoCommitDisabled().open();
+        boolean closed = false;
+        try {
+            long newest = recovered.getCurrentVersion();
+            if (newest < headerVersion || recovered.hasUnsavedChanges()) {
+                throw new AuthException(ErrorCode.CONFIGURATION, "store: " + Printable.cut(name, 200)
+                        + " is damaged beyond what a crash leaves: H2's recovery would have to drop or go back"
+                        + " (version " + newest + " against " + headerVersion + " in the header). Keep a copy of the"
+                        + " file and restore the data directory from a backup");
+            }
+            recovered.close(0);
+            closed = true;
+            return newest;
+        } finally {
+            if (!closed) {
+                recovered.closeImmediately();
+            }
+        }
+    }
+
+    private static boolean isNonEmptyFile(Path file) {
+        try {
+            return Files.isRegularFile(file) && Files.size(file) > 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

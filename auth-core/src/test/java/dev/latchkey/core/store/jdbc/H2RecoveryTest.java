@@ -5,10 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.api.AuthException;
 import dev.latchkey.api.ErrorCode;
+import dev.latchkey.api.Identity;
+import dev.latchkey.api.UserType;
+import dev.latchkey.core.config.StoreSettings;
+import dev.latchkey.core.store.NewUser;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
@@ -20,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * write H2 made has reached the file; nothing more will).
  */
 class H2RecoveryTest {
+    private static final Instant T0 = Instant.parse("2026-11-28T10:15:30Z");
+    private static final Pattern CHUNK_HEADER = Pattern.compile("chunk:([0-9a-f]+),len:([0-9a-f]+),");
     @TempDir
     Path directory;
 
@@ -33,6 +49,68 @@ class H2RecoveryTest {
         // Recovery leaves a file that H2 reads as closed cleanly: the next start trusts its header.
         assertThat(H2Recovery.recoverIfNotClosedCleanly(killed)).isZero();
         assertThat(valueAfterOpen(killed, crash)).isEqualTo(crash.value());
+    }
+
+    @Test
+    void aFileDamagedBeyondWhatACrashLeavesIsRefusedAndLeftAsItWas() throws Exception {
+        // Recovery would read the damaged pages as empty ones and write that: a database without its
+        // tables, opened "cleanly". A crash never damages a chunk it finished writing.
+        Path killed = directory.resolve("damaged.mv.db");
+        crashWhereH2LosesTheLastCommit(killed);
+        damageTheNewestChunksPages(killed);
+        byte[] before = Files.readAllBytes(killed);
+
+        assertThatThrownBy(() -> H2Recovery.recoverIfNotClosedCleanly(killed))
+                .isInstanceOfSatisfying(AuthException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.CONFIGURATION);
+                    assertThat(e.getMessage()).contains(killed.toString(), "damaged beyond what a crash leaves", "backup");
+                });
+        assertThat(Files.readAllBytes(killed)).isEqualTo(before);
+    }
+
+    @Test
+    void anEmptyFileIsLeftToH2WhichStartsANewStoreInIt() throws Exception {
+        // A kill right after H2 made the file.
+        Path file = directory.resolve("empty.mv.db");
+        Files.createFile(file);
+        assertThat(H2Recovery.recoverIfNotClosedCleanly(file)).isZero();
+        assertThat(Files.size(file)).isZero();
+    }
+
+    @Test
+    void theEmbeddedStoreIsRecoveredWhenItOpensAfterACrash() throws Exception {
+        Path running = directory.resolve("running");
+        Path crashed = directory.resolve("crashed");
+        try (JdbcStore store = JdbcStores.open(StoreSettings.DEFAULT, running, "app")) {
+            store.logInIdentity(Identity.of("test-idp", "ann"), new NewUser("u1", UserType.NORMAL, T0), T0);
+            // What a kill leaves: the file as it is while the store is open.
+            Files.createDirectories(crashed.resolve("app"));
+            Files.copy(running.resolve("app").resolve(JdbcStores.H2_FILE + ".mv.db"),
+                    crashed.resolve("app").resolve(JdbcStores.H2_FILE + ".mv.db"));
+        }
+        List<String> logged = new ArrayList<>();
+        Logger logger = Logger.getLogger(H2Recovery.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(new SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try (JdbcStore store = JdbcStores.open(StoreSettings.DEFAULT, crashed, "app")) {
+            assertThat(store.findUserByIdentity("test-idp", "ann")).hasValueSatisfying(u -> assertThat(u.id()).isEqualTo("u1"));
+        } finally {
+            logger.removeHandler(handler);
+        }
+        assertThat(logged).anySatisfy(line -> assertThat(line).startsWith("the store was not closed cleanly; recovered version"));
     }
 
     @Test
@@ -115,6 +193,33 @@ class H2RecoveryTest {
             }
         }
         throw new AssertionError("H2 no longer loses a commit after a kill in this scenario: check whether H2Recovery is still needed");
+    }
+
+    /**
+     * Turns the pages of the file's newest chunk (the highest id among the chunk headers, which
+     * start a block with {@code chunk:<id>,len:<blocks>,}) into garbage, its header and footer left whole.
+     */
+    private static void damageTheNewestChunksPages(Path file) throws Exception {
+        byte[] bytes = Files.readAllBytes(file);
+        int newestId = -1;
+        long newestBlock = -1;
+        int newestLength = 0;
+        for (int offset = 0; offset + 64 < bytes.length; offset += 4096) {
+            String head = new String(bytes, offset, 64, StandardCharsets.ISO_8859_1);
+            Matcher m = CHUNK_HEADER.matcher(head);
+            if (m.lookingAt() && Integer.parseInt(m.group(1), 16) > newestId) {
+                newestId = Integer.parseInt(m.group(1), 16);
+                newestBlock = offset / 4096;
+                newestLength = Integer.parseInt(m.group(2), 16);
+            }
+        }
+        assertThat(newestId).as("a chunk header in the file").isNotNegative();
+        long start = newestBlock * 4096 + 1024;
+        long end = (newestBlock + newestLength) * 4096 - 256;
+        for (long i = start; i < end; i++) {
+            bytes[(int) i] ^= 0x5a;
+        }
+        Files.write(file, bytes);
     }
 
     /** What a read-only open (H2's normal one, as the database's would be) finds for the crash's key. */
