@@ -18,6 +18,8 @@ enum Dialect {
      * PostgreSQL 55P03): a lock held that long is stuck, and waiting again would only multiply it.
      */
     private static final Set<String> RETRYABLE = Set.of("40001", "40P01", UNIQUE_VIOLATION);
+    /** What {@link #sqlState} says of an error that carries no SQL state. */
+    static final String NO_STATE = "none";
 
     private final String migrations;
 
@@ -75,7 +77,7 @@ enum Dialect {
 
     /**
      * The SQL state, looking through batch and chained exceptions (H2 and Hikari wrap them), or
-     * {@code "none"}: Hikari's "connection is closed" carries no state.
+     * {@link #NO_STATE}: Hikari's "connection is closed" carries no state.
      */
     static String sqlState(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
@@ -83,6 +85,6 @@ enum Dialect {
                 return s.getSQLState();
             }
         }
-        return e.getCause() instanceof SQLException cause ? sqlState(cause) : "none";
+        return e.getCause() instanceof SQLException cause ? sqlState(cause) : NO_STATE;
     }
 }
