@@ -16,9 +16,9 @@ import org.h2.mvstore.MVStoreException;
  * newest complete version in the file and makes the file's header name it, so that H2 opens
  * with every commit that had returned.
  *
- * <p>Why: H2 2.x (2.4.240 and 2.5.252 alike) writes a commit as a chunk, and, when it puts a
- * chunk in a free gap of the file other than where the previous chunk predicted, rewrites the
- * file header, but with the previous chunk in it (FileStore.storeBuffer sets lastChunk only after
+ * <p>Why: H2 2.5.252 (and 2.4.240, whose storeBuffer has the same order) writes a commit as a
+ * chunk, and, when it puts a chunk in a free gap of the file other than where the previous
+ * chunk predicted, rewrites the file header, but with the previous chunk in it (FileStore.storeBuffer sets lastChunk only after
  * writeChunk has written the header). After a kill, H2's normal open follows the header's chain
  * of predictions, stops before that chunk, and opens an older version: commits that had returned
  * are gone until the next header write, up to 20 chunks later. CrashSafetyTest lost log-ins this
