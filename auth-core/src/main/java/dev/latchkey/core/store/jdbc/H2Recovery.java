@@ -18,11 +18,12 @@ import org.h2.mvstore.MVStoreException;
  *
  * <p>Why: H2 2.5.252 (and 2.4.240, whose storeBuffer has the same order) writes a commit as a
  * chunk, and, when it puts a chunk in a free gap of the file other than where the previous
- * chunk predicted, rewrites the file header, but with the previous chunk in it (FileStore.storeBuffer sets lastChunk only after
- * writeChunk has written the header). After a kill, H2's normal open follows the header's chain
- * of predictions, stops before that chunk, and opens an older version: commits that had returned
- * are gone until the next header write, up to 20 chunks later. CrashSafetyTest lost log-ins this
- * way; the chunks were all in the file (docs/decisions.md, "H2 loses chunks after a kill").
+ * chunk predicted, rewrites the file header, but with the previous chunk in it
+ * (FileStore.storeBuffer sets lastChunk only after writeChunk has written the header). After a
+ * kill, H2's normal open follows the header's chain of predictions, stops before that chunk, and
+ * opens an older version: commits that had returned are gone until the next header write, up to
+ * 20 chunks later. CrashSafetyTest lost log-ins this way; the chunks were all in the file
+ * (docs/decisions.md, "H2 loses chunks after a kill").
  * H2's own recovery mode ({@link MVStore.Builder#recoveryMode()}) scans the whole file for the
  * newest chunk whose chunks are all present and valid, which finds them; closing that store
  * cleanly writes a header that names it. A file closed cleanly is left alone: its header is

@@ -179,7 +179,9 @@ class H2RecoveryTest {
                 for (int step = 0; step < 60; step++) {
                     String map = "m" + random.nextInt(4);
                     int key = random.nextInt(3);
-                    String value = step + ":" + "x".repeat(random.nextInt(4) == 0 ? 1000 + random.nextInt(30000) : 10 + random.nextInt(200));
+                    boolean large = random.nextInt(4) == 0;
+                    int length = large ? 1000 + random.nextInt(30000) : 10 + random.nextInt(200);
+                    String value = step + ":" + "x".repeat(length);
                     store.<Integer, String>openMap(map).put(key, value);
                     store.commit();
                     Files.copy(file, killed, StandardCopyOption.REPLACE_EXISTING);
@@ -192,7 +194,8 @@ class H2RecoveryTest {
                 store.closeImmediately();
             }
         }
-        throw new AssertionError("H2 no longer loses a commit after a kill in this scenario: check whether H2Recovery is still needed");
+        throw new AssertionError("H2 no longer loses a commit after a kill in this scenario:"
+                + " check whether H2Recovery is still needed");
     }
 
     /**
