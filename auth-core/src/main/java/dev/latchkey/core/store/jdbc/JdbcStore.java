@@ -75,9 +75,9 @@ public final class JdbcStore implements Store {
             if (owner != null) {
                 Optional<StoredUser> user = loadUser(c, owner);
                 if (user.isPresent() && user.get().alreadyShows(identity)) {
-                    // Nothing to write: on H2 every commit that writes rewrites pages of the file, a
-                    // third of an API-key log-in's CPU (issue #10); a key or a returning user logs in
-                    // with the same identity and profile again and again.
+                    // Nothing to write: on H2 every commit that writes rewrites pages of the file
+                    // (issue #10), and a returning user logs in with the same identity and profile
+                    // again and again.
                     return new LogIn(user.get(), false);
                 }
                 if (user.isPresent() && touchIdentity(c, identity, now)) {
