@@ -16,10 +16,7 @@ import java.util.Map;
 import java.util.Random;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link Argon2Implementations} (every implementation at both costs, one JMH run) after checking that
@@ -114,15 +111,7 @@ public final class Argon2Run {
     }
 
     private static Collection<RunResult> run(Settings s) throws RunnerException {
-        return new Runner(new OptionsBuilder()
-                .include(Argon2Implementations.class.getName() + "\\.")
-                .shouldFailOnError(true)
-                .forks(s.forks())
-                .warmupIterations(s.warmup())
-                .measurementIterations(s.measure())
-                .warmupTime(TimeValue.seconds(s.seconds()))
-                .measurementTime(TimeValue.seconds(s.seconds()))
-                .build()).run();
+        return JmhRuns.run(Argon2Implementations.class, s.forks(), s.warmup(), s.measure(), s.seconds());
     }
 
     private static String report(Settings s, String started, Map<String, Map<String, double[]>> byCost) {

@@ -20,10 +20,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs {@link CryptoFloor} (every operation, one JMH run) and writes a Markdown table: each
@@ -103,15 +100,7 @@ public final class FloorRun {
     }
 
     private static Collection<RunResult> run(Settings s) throws RunnerException {
-        return new Runner(new OptionsBuilder()
-                .include(CryptoFloor.class.getName() + "\\.")
-                .shouldFailOnError(true)
-                .forks(s.forks())
-                .warmupIterations(s.warmup())
-                .measurementIterations(s.measure())
-                .warmupTime(TimeValue.seconds(s.seconds()))
-                .measurementTime(TimeValue.seconds(s.seconds()))
-                .build()).run();
+        return JmhRuns.run(CryptoFloor.class, s.forks(), s.warmup(), s.measure(), s.seconds());
     }
 
     private static final String[][] OPERATIONS = {
